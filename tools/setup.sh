@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the Debian packages tessera needs (idempotent) and configures the build tree.
+# Used by both README commands. Runs apt-get only when something is missing.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libsystemc-dev          # SystemC 2.3.4 + TLM (built as C++17)
+  libtomlplusplus-dev     # TOML++ 3.3: configs and network files
+  libfmt-dev              # fmt 9: console tables
+  nlohmann-json3-dev      # reports, traces, manifests
+  libboost-program-options-dev libboost-mpi-dev libboost-serialization-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  zlib1g-dev              # gzip'd IDX datasets
+  libtorch-dev            # hardware-aware training (CPU)
+  dataset-fashion-mnist   # /usr/share/datasets/fashion-mnist
+  python3-matplotlib      # tools/plot_*.py
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo_cmd=()
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "setup: all packages present"
+fi
+
+build_dir=${TESSERA_BUILD_DIR:-build}
+cmake -S "$(dirname "$0")/.." -B "$build_dir" -DCMAKE_BUILD_TYPE=Release >/dev/null
+echo "setup: configured $build_dir (Release)"

@@ -1,0 +1,138 @@
+// Checked access to TOML documents: every value read through a Section is
+// type-checked and range-checked, and every key that no reader asked for is
+// reported as unknown, with the file, line and column of the offending node.
+//
+// A reader also documents itself: run in "describe" mode, the same code that
+// parses a section records each parameter's type, default, range and
+// description (gem5/Ramulator style: parameters declared once, in one place).
+// `tessera describe-config` prints that list; docs/config-reference.md is
+// generated from it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "workloads/io/error.hpp"
+
+namespace toml {
+inline namespace v3 {
+class table;
+class node;
+}  // namespace v3
+}  // namespace toml
+
+namespace tessera::io {
+
+struct ParamInfo {
+  std::string path;         // e.g. "tile_class[].adc.bits"
+  std::string type;         // integer, number, boolean, string, table, array
+  std::string default_value;  // "" when required
+  std::string allowed;      // range or choices
+  std::string description;
+};
+
+struct ReaderContext;  // shared state of one document (file, overrides, describe sink)
+
+class Section {
+ public:
+  // Typed getters. A missing key returns the default; a present key must have
+  // the right type and lie in [min, max].
+  int64_t integer(std::string_view key, std::string_view desc, int64_t def,
+                  int64_t min = INT64_MIN, int64_t max = INT64_MAX) const;
+  int64_t required_integer(std::string_view key, std::string_view desc,
+                           int64_t min = INT64_MIN, int64_t max = INT64_MAX) const;
+  double number(std::string_view key, std::string_view desc, double def,
+                double min = -1e300, double max = 1e300) const;
+  double required_number(std::string_view key, std::string_view desc,
+                         double min = -1e300, double max = 1e300) const;
+  bool boolean(std::string_view key, std::string_view desc, bool def) const;
+  std::string string(std::string_view key, std::string_view desc, std::string_view def,
+                     const std::vector<std::string>& choices = {}) const;
+  std::string required_string(std::string_view key, std::string_view desc,
+                              const std::vector<std::string>& choices = {}) const;
+  std::vector<int64_t> integer_list(std::string_view key, std::string_view desc,
+                                    const std::vector<int64_t>& def, int64_t min = INT64_MIN,
+                                    int64_t max = INT64_MAX) const;
+  std::vector<double> number_list(std::string_view key, std::string_view desc,
+                                  const std::vector<double>& def, double min = -1e300,
+                                  double max = 1e300) const;
+  std::vector<std::string> string_list(std::string_view key, std::string_view desc,
+                                       const std::vector<std::string>& def) const;
+
+  bool has(std::string_view key) const;
+  bool is_list(std::string_view key) const;  // present and an array
+  // A sub-table. Missing: an empty section (all defaults) unless required.
+  Section table(std::string_view key, std::string_view desc, bool required = false) const;
+  // An array of tables ([[key]]). In describe mode: one empty element.
+  std::vector<Section> table_array(std::string_view key, std::string_view desc) const;
+  // Keys of a free-form table (e.g. per-layer overrides); marks them all as known.
+  std::vector<std::string> free_keys() const;
+
+  // Reports the first key present in the table that no getter asked for.
+  void finish() const;
+
+  // Error at a key's location (or at the section when the key is absent).
+  [[noreturn]] void fail(std::string_view key, const std::string& message) const;
+  // Consistency check across fields: no-op while describing.
+  void check(bool ok, std::string_view key, const std::string& message) const {
+    if (!ok && !describing()) fail(key, message);
+  }
+  SourceLoc loc_of(std::string_view key) const;
+  std::string path() const { return path_; }
+  std::string key_path(std::string_view key) const;
+  bool describing() const;
+  const std::string& file() const;
+
+ private:
+  friend class Document;
+  Section(std::shared_ptr<ReaderContext> ctx, const toml::table* tbl, std::string path,
+          std::string describe_path);
+  const toml::node* get_node(std::string_view key) const;
+  void mark(std::string_view key) const;
+  void declare(std::string_view key, std::string type, std::string def, std::string allowed,
+               std::string_view desc) const;
+
+  std::shared_ptr<ReaderContext> ctx_;
+  const toml::table* tbl_;   // null in describe mode or for an absent optional table
+  std::string path_;         // dotted path of this section in the document
+  std::string describe_path_;  // path with [] for array elements, for ParamInfo
+  std::shared_ptr<std::vector<std::string>> used_;  // keys asked for in this section
+};
+
+class Document {
+ public:
+  // Parses a file; a syntax error becomes an InputError at its position.
+  // A top-level `base = "other.toml"` key (resolved relative to the file) loads
+  // that file first and overlays this one on it, recursively.
+  static Document from_file(const std::string& path);
+  static Document from_string(std::string_view text, const std::string& name);
+  // A document in describe mode: readers record parameters instead of reading.
+  static Document describer();
+
+  Document(Document&&) noexcept;
+  Document& operator=(Document&&) noexcept;
+  ~Document();
+
+  // Applies "a.b.c=value" (value in TOML syntax; a bare word is taken as a
+  // string). Array-of-table elements are addressed by index or by their
+  // `name` key: tile_class.big.adc.bits=6.
+  void apply_override(const std::string& assignment);
+
+  Section root() const;
+  const std::vector<ParamInfo>& described() const;
+  const std::string& file() const;
+
+ private:
+  Document();
+  std::shared_ptr<ReaderContext> ctx_;
+};
+
+// Formats a number without trailing zeros (for messages and docs).
+std::string format_number(double v);
+
+}  // namespace tessera::io
