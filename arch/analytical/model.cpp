@@ -91,7 +91,7 @@ struct Analytical {
                            : prog.input_sends;
     for (const auto& rt : list) {
       if (rt.layer != layer || rt.dst_host != dst) continue;
-      lat = std::max(lat, transfer_cycles(arch, endpoint(prog, rt.src_tile), rt.dst_tile, rt.bits_per_row));
+      lat = std::max(lat, arrival_cycles(arch, prog, rt));
     }
     return lat < 0 ? 0 : lat;
   }
@@ -128,21 +128,8 @@ struct Analytical {
   }
 
   void input_stream() {
-    // The off-chip interface streams the image row by row at its bandwidth.
-    const Layer& in = net.layers[0];
-    int first_abits = prog.hosts.empty() ? 8 : net.layers[prog.hosts.front().layer].activation_bits;
-    const int64_t per_row = offchip_cycles(prog, in.out.w * in.out.c * first_abits);
-    row_time[0].resize(in.out.h);
-    for (int64_t r = 0; r < in.out.h; ++r) row_time[0][r] = (r + 1) * per_row;
-    for (int x : prog.input_hosted) {
-      const Layer& l = net.layers[x];
-      row_time[x].assign(l.out.h, 0);
-      for (int64_t z = 0; z < l.out.h; ++z) {
-        int64_t t = 0;
-        for (int i : l.inputs) t = std::max(t, row_time[i][std::min<int64_t>(last_input_row(l, z), int64_t(row_time[i].size()) - 1)]);
-        row_time[x][z] = t;
-      }
-    }
+    for (size_t x = 0; x < prog.input_rows_at.size(); ++x)
+      if (!prog.input_rows_at[x].empty()) row_time[x] = prog.input_rows_at[x];
   }
 
   void run() {
@@ -161,8 +148,10 @@ struct Analytical {
       const HostPipeline p = host_pipeline(arch, h);
       const int S = int(p.stages.size());
       const int64_t n = p.items_per_row;
-      int64_t round_gate = 0;
-      for (int r = 0; r < h.round; ++r) round_gate = std::max(round_gate, round_end[r] + prog.reload_cycles * (h.round - r));
+      // A new weight-reload round starts after the previous one ends and the
+      // arrays are reprogrammed; a layer-schedule layer after the previous one
+      // ends. Handing over takes one cycle.
+      const int64_t round_gate = h.round > 0 ? round_end[h.round - 1] + prog.reload_cycles + 1 : 0;
 
       const auto& in_rows = row_time[h.input_layer];
       const int64_t in_lat = arrival_latency(h.input_layer, hi);
@@ -173,7 +162,7 @@ struct Analytical {
       for (int64_t y = 0; y < h.out_rows; ++y) {
         int64_t need = layered ? int64_t(in_rows.size()) : h.fetch_need[y];
         int64_t avail = in_rows[need - 1] + in_lat;
-        avail = std::max({avail, layered ? gate : 0, round_gate});
+        avail = std::max({avail, layered && gate > 0 ? gate + 1 : 0, round_gate});
         int64_t remote = 0;
         for (const auto& rn : h.post_needs) {
           const auto& rt = row_time[rn.layer];
@@ -215,24 +204,27 @@ struct Analytical {
         hr.busy[int(Stage::Reduce)] += int64_t(positions) * t.at(Stage::Reduce).occupancy;
         hr.busy[int(Stage::Post)] += int64_t(positions) * t.at(Stage::Post).occupancy;
       }
-      gate = std::max(gate, hr.end);
+      gate = hr.end;
       round_end[h.round] = std::max(round_end[h.round], hr.end);
     }
 
-    // The output leaves through the entry tile and the off-chip interface.
+    // The output leaves through the entry tile and the off-chip interface, one
+    // transfer after the other in order of arrival (then sender tile).
     int64_t end = 0;
     const int out_host = prog.host_of_layer[prog.output_layer];
     if (out_host >= 0) {
       const auto& rows = row_time[prog.output_layer];
       int64_t offchip_free = 0;
       for (size_t r = 0; r < rows.size(); ++r) {
-        int64_t arrive = 0, bits = 0;
+        std::vector<std::tuple<int64_t, int, int64_t>> arrivals;  // (cycle, src tile, bits)
         for (const auto& rt : prog.hosts[out_host].sends) {
           if (rt.dst_tile >= 0 || rt.layer != prog.output_layer) continue;
-          arrive = std::max(arrive, rows[r] + transfer_cycles(arch, rt.src_tile, prog.input_entry_tile, rt.bits_per_row));
-          bits += rt.bits_per_row;
+          arrivals.emplace_back(rows[r] + transfer_cycles(arch, rt.src_tile, prog.input_entry_tile, rt.bits_per_row),
+                                rt.src_tile, rt.bits_per_row);
         }
-        offchip_free = std::max(offchip_free, arrive) + offchip_cycles(prog, bits);
+        std::sort(arrivals.begin(), arrivals.end());
+        for (const auto& [arrive, src, bits] : arrivals)
+          offchip_free = std::max(offchip_free, arrive) + offchip_cycles(prog, bits);
       }
       end = offchip_free;
     }

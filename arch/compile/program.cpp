@@ -87,6 +87,12 @@ EventCounts transfer_events(const ArchConfig& a, int src, int dst, int64_t bits,
   return e;
 }
 
+int64_t arrival_cycles(const ArchConfig& a, const Program& p, const RowTransfer& rt) {
+  int64_t c = transfer_cycles(a, endpoint(p, rt.src_tile), endpoint(p, rt.dst_tile), rt.bits_per_row);
+  if (rt.dst_tile >= 0) c += write_cycles(rt.bits_per_row, a.tile_classes[p.hosts[rt.dst_host].tile_class].buffer.width_bits);
+  return c;
+}
+
 int64_t offchip_cycles(const Program& p, int64_t bits) {
   return ceil_div(bits * 1000, p.offchip_bits_per_cycle_x1000);
 }
@@ -373,6 +379,25 @@ struct Compiler {
       // The image crosses the off-chip interface once, at the first layer's precision.
       int abits = prog.hosts.empty() ? 8 : net.layers[prog.hosts.front().layer].activation_bits;
       prog.io_events[Event::OffchipByte] += double(net.layers[0].out.size()) * abits / 8.0;
+    }
+    // The input stream: image rows at the off-chip bandwidth, and the layers computed on it.
+    prog.input_rows_at.assign(net.layers.size(), {});
+    {
+      const Layer& in = net.layers[0];
+      int abits = prog.hosts.empty() ? 8 : net.layers[prog.hosts.front().layer].activation_bits;
+      const int64_t per_row = offchip_cycles(prog, in.out.w * in.out.c * abits);
+      for (int64_t r = 0; r < in.out.h; ++r) prog.input_rows_at[0].push_back((r + 1) * per_row);
+      for (int x : prog.input_hosted) {
+        const Layer& l = net.layers[x];
+        for (int64_t z = 0; z < l.out.h; ++z) {
+          int64_t t = 0;
+          for (int i : l.inputs) {
+            const auto& rows = prog.input_rows_at[i];
+            t = std::max(t, rows[std::min<int64_t>(last_input_row(l, z), int64_t(rows.size()) - 1)]);
+          }
+          prog.input_rows_at[x].push_back(t);
+        }
+      }
     }
     // Weight reload: rounds after the first reprogram the arrays they use.
     if (prog.rounds > 1) {

@@ -105,6 +105,9 @@ struct Program {
   EventCounts io_events;              // off-chip input and output
   int input_entry_tile = 0;           // router where off-chip data enter
   int64_t offchip_bits_per_cycle_x1000 = 0;  // off-chip bandwidth, millibits per cycle
+  // The image enters row by row at the off-chip bandwidth: cycle at which each
+  // row of the input and of every input-stream layer is complete (network layer index -> rows).
+  std::vector<std::vector<int64_t>> input_rows_at;
 };
 
 Program compile(const Network& net, const ArchConfig& arch, const Mapping& mapping);
@@ -126,6 +129,11 @@ int64_t transfer_cycles(const ArchConfig& arch, int src_tile, int dst_tile, int6
 // when it leaves a tile; the receiver's buffer write when it lands in a buffer.
 EventCounts transfer_events(const ArchConfig& arch, int src_tile, int dst_tile, int64_t bits, bool from_tile,
                             bool into_buffer);
+// Contention-free delivery of a row transfer: the network, then the write
+// into the destination tile's buffer through one port.
+int64_t arrival_cycles(const ArchConfig& arch, const Program& prog, const RowTransfer& rt);
+// Buffer port cycles to write `bits` into a buffer of `width_bits` ports.
+inline int64_t write_cycles(int64_t bits, int width_bits) { return (bits + width_bits - 1) / width_bits; }
 // Cycles the off-chip interface is busy moving `bits`.
 int64_t offchip_cycles(const Program& p, int64_t bits);
 

@@ -1,5 +1,6 @@
 // tessera list: presets and zoo networks; describe-config: every config key;
 // export-net: a network as a TOML file.
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -71,6 +72,8 @@ int cmd_export_net(const Args& args) {
 const std::vector<Command>& commands() {
   static const std::vector<Command> c = {
       {"estimate", "analytical latency, energy and area of a network on an accelerator", cmd_estimate},
+      {"simulate", "cycle-accurate SystemC simulation: the same report plus stalls, utilisation, traces", cmd_simulate},
+      {"compare", "analytical model against simulation, per layer, with the cause of each difference", cmd_compare},
       {"list", "arch presets and zoo networks", cmd_list},
       {"describe-config", "every arch config key with type, default and meaning", cmd_describe_config},
       {"export-net", "write a network (zoo or file) as a TOML network file", cmd_export_net},

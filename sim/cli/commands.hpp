@@ -10,6 +10,8 @@ namespace tessera::cli {
 using Args = std::vector<std::string>;
 
 int cmd_estimate(const Args& args);
+int cmd_simulate(const Args& args);
+int cmd_compare(const Args& args);
 int cmd_list(const Args& args);
 int cmd_describe_config(const Args& args);
 int cmd_export_net(const Args& args);

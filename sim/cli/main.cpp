@@ -1,5 +1,6 @@
 // tessera: cycle-accurate and analytical simulation of in-memory-computing
 // DNN accelerators. Thin dispatcher over the subcommands.
+#include <cstdlib>
 #include <iostream>
 
 #include "sim/cli/commands.hpp"
@@ -15,7 +16,13 @@ void usage(std::ostream& os) {
 }
 }  // namespace
 
+// libsystemc's own main() refers to sc_main; tessera brings its own main and
+// runs the kernel from the simulate and compare commands.
+extern "C" int sc_main(int, char**) { return 1; }
+
 int main(int argc, char** argv) {
+  // Keep SystemC's banner out of machine-readable output.
+  setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 0);
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
     usage(argc < 2 ? std::cerr : std::cout);
     return argc < 2 ? kExitInputError : 0;

@@ -80,6 +80,7 @@ struct Report {
   uint64_t sim_events = 0;
   std::vector<LinkStat> links;
   EventCounts events;             // whole inference
+  std::string stats_json;         // simulation: the statistics tree, as JSON (embedded under "stats")
 };
 
 Report build_report(const Network& net, const ArchConfig& arch, const Mapping& map, const Program& prog,

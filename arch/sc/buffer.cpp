@@ -1,0 +1,103 @@
+#include "arch/sc/buffer.hpp"
+
+#include <algorithm>
+
+namespace tessera::sc {
+
+Buffer::Buffer(sc_core::sc_module_name name, const StorageParams& params, Mode mode, sc_core::sc_clock* clk)
+    : sc_module(name), params_(params), waker_("buffer_wake") {
+  waker_.set_mode(mode);
+  port_free_.assign(params.ports, 0);
+  SC_METHOD(arbitrate);
+  if (mode == Mode::Event) sensitive << waker_.event();
+  else sensitive << clk->negedge_event();
+  dont_initialize();
+}
+
+void Buffer::access(Request r) {
+  waker_.at(r.prio.ready, 1);
+  access_.push_back(std::move(r));
+}
+
+void Buffer::reserve(Request r) {
+  waker_.at(r.prio.ready, 1);
+  reserve_.push_back(std::move(r));
+}
+
+void Buffer::release(int64_t bits, int64_t at) {
+  releases_.push_back({at, bits});
+  if (!reserve_.empty()) waker_.at(at, 1);
+}
+
+int64_t Buffer::free_space(int64_t t) const {
+  int64_t freed = 0;
+  for (const auto& [at, bits] : releases_)
+    if (at <= t) freed += bits;
+  return space_ - reserved_ + freed;
+}
+
+void Buffer::arbitrate() {
+  waker_.fired();
+  ++activations;
+  const int64_t t = now_cycle();
+  int64_t next = kNever;
+  auto best_ready = [&](std::vector<Request>& q) {
+    int best = -1;
+    for (size_t i = 0; i < q.size(); ++i) {
+      if (q[i].prio.ready > t) continue;
+      if (best < 0 || q[i].prio < q[best].prio) best = int(i);
+    }
+    return best;
+  };
+  // Ports, lowest index first.
+  for (size_t p = 0; p < port_free_.size(); ++p) {
+    if (port_free_[p] > t) continue;
+    int b = best_ready(access_);
+    if (b < 0) break;
+    Request r = std::move(access_[b]);
+    access_.erase(access_.begin() + b);
+    port_contention += t - r.prio.ready;
+    port_busy += r.cycles;
+    port_free_[p] = t + r.cycles;
+    r.granted(t);
+  }
+  // Space, in priority order, while it lasts (no overtaking: flow stays in order).
+  while (!reserve_.empty()) {
+    int b = best_ready(reserve_);
+    if (b < 0) break;
+    if (free_space(t) < reserve_[b].cycles) break;
+    Request r = std::move(reserve_[b]);
+    reserve_.erase(reserve_.begin() + b);
+    reserved_ += r.cycles;
+    space_waits += t - r.prio.ready;
+    r.granted(t);
+  }
+  // Fold applied releases into the reservation count.
+  int64_t applied = 0;
+  for (auto it = releases_.begin(); it != releases_.end();) {
+    if (it->first <= t) {
+      applied += it->second;
+      it = releases_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  reserved_ -= applied;
+  if (!access_.empty()) {
+    int64_t port = *std::min_element(port_free_.begin(), port_free_.end());
+    int64_t ready = kNever;
+    for (const auto& r : access_) ready = std::min(ready, r.prio.ready);
+    next = std::min(next, std::max({port, ready, t + 1}));
+  }
+  if (!reserve_.empty()) {
+    int64_t ready = kNever;
+    for (const auto& r : reserve_) ready = std::min(ready, r.prio.ready);
+    int64_t rel = kNever;
+    for (const auto& [at, bits] : releases_) rel = std::min(rel, at);
+    // Waiting for space: the next release (or the next request becoming ready).
+    next = std::min(next, std::max(t + 1, ready > t ? ready : rel));
+  }
+  if (next < kNever) waker_.at(next, 1);
+}
+
+}  // namespace tessera::sc

@@ -1,0 +1,330 @@
+#include "arch/sc/chip.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <sstream>
+
+#include "arch/analytical/model.hpp"
+
+namespace tessera::sc {
+
+// ---------------------------------------------------------------- OffChip
+
+OffChip::OffChip(sc_core::sc_module_name name, Chip& chip, Mode mode, sc_core::sc_clock* clk)
+    : sc_module(name), chip_(chip), waker_("offchip_wake") {
+  waker_.set_mode(mode);
+  SC_METHOD(release);
+  if (mode == Mode::Event) sensitive << waker_.event();
+  else sensitive << clk->posedge_event();
+}
+
+// Sends every input transfer whose row is complete on the input stream by now.
+void OffChip::release() {
+  waker_.fired();
+  ++activations_;
+  const int64_t t = now_cycle();
+  const Program& p = chip_.prog();
+  int64_t next = kNever;
+  for (size_t i = 0; i < p.input_sends.size(); ++i) {
+    const RowTransfer& rt = p.input_sends[i];
+    const auto& at = p.input_rows_at[rt.layer];
+    auto& sent = chip_.input_sent_[i];
+    while (sent < int64_t(at.size()) && at[sent] <= t) {
+      chip_.send_row(rt, -1, sent, t, seq_++, chip_.io_events);
+      ++sent;
+    }
+    if (sent < int64_t(at.size())) next = std::min(next, at[sent]);
+  }
+  if (next < kNever) waker_.at(next);
+}
+
+void OffChip::output(int64_t bits, int64_t arrival) {
+  out_free_ = std::max(out_free_, arrival) + offchip_cycles(chip_.prog(), bits);
+  ++outputs_;
+  chip_.output_done(out_free_);
+}
+
+// ---------------------------------------------------------------- Chip
+
+Chip::Chip(sc_core::sc_module_name name, const Network& net, const ArchConfig& arch, const Program& prog,
+           const SimOptions& opt)
+    : sc_module(name), net_(net), arch_(arch), prog_(prog), opt_(opt) {
+  sc_core::sc_clock* clk = nullptr;
+  if (opt.mode == Mode::Clocked) {
+    clk_ = std::make_unique<sc_core::sc_clock>("clk", sc_core::sc_time(double(kPsPerCycle), sc_core::SC_PS));
+    clk = clk_.get();
+  }
+  noc_ = std::make_unique<Noc>("noc", arch, opt.mode, clk);
+  offchip_ = std::make_unique<OffChip>("offchip", *this, opt.mode, clk);
+  input_sent_.assign(prog.input_sends.size(), 0);
+  host_tiles_.resize(prog.hosts.size());
+  tiles_left_.assign(prog.hosts.size(), 0);
+  host_end_.assign(prog.hosts.size(), -1);
+  for (size_t h = 0; h < prog.hosts.size(); ++h) {
+    for (size_t i = 0; i < prog.hosts[h].tiles.size(); ++i) {
+      std::string nm = net.layers[prog.hosts[h].layer].name + ".tile" + std::to_string(prog.hosts[h].tiles[i].tile);
+      for (char& c : nm)
+        if (c == '.' || c == ' ') c = '_';
+      tiles_.push_back(std::make_unique<Tile>(nm.c_str(), *this, int(h), int(i), opt.mode, clk, opt.record_intervals));
+      host_tiles_[h].push_back(tiles_.back().get());
+      by_key_[{int(h), prog.hosts[h].tiles[i].tile}] = tiles_.back().get();
+      tiles_left_[h]++;
+    }
+  }
+  // The output leaves once per row and sender.
+  int out_host = prog.host_of_layer[prog.output_layer];
+  if (out_host >= 0)
+    for (const auto& rt : prog.hosts[out_host].sends)
+      if (rt.dst_tile < 0) outputs_expected_ += int(net.layers[rt.layer].out.h);
+  // Gates: the layer schedule runs hosts one after the other; weight-reload rounds one after the other.
+  host_order_ = host_order(net, prog);
+  order_pos_.assign(prog.hosts.size(), 0);
+  for (size_t i = 0; i < host_order_.size(); ++i) order_pos_[host_order_[i]] = int(i);
+  const bool layered = arch.mapping.schedule == "layer";
+  for (size_t h = 0; h < prog.hosts.size(); ++h) {
+    bool gated = prog.hosts[h].round > 0 || (layered && order_pos_[h] > 0);
+    if (gated)
+      for (Tile* t : host_tiles_[h]) t->open_gate(kNever);
+  }
+  if (opt.mode == Mode::Clocked) {
+    SC_METHOD(watchdog);
+    sensitive << clk->posedge_event();
+    dont_initialize();
+  }
+}
+
+Chip::~Chip() = default;
+
+Tile* Chip::tile(int host, int tile_id) {
+  auto it = by_key_.find({host, tile_id});
+  return it == by_key_.end() ? nullptr : it->second;
+}
+
+void Chip::send_row(const RowTransfer& rt, int src_tile, int64_t row, int64_t ready, uint64_t seq, EventCounts& charge) {
+  const int src = endpoint(prog_, src_tile);
+  const int dst = endpoint(prog_, rt.dst_tile);
+  charge += transfer_events(arch_, src, dst, rt.bits_per_row, src_tile >= 0, rt.dst_tile >= 0);
+  Packet p;
+  p.src = src;
+  p.dst = dst;
+  p.bits = rt.bits_per_row;
+  p.flits = flits(arch_, rt.bits_per_row);
+  p.prio = {ready, 0, src_tile, seq};
+  if (rt.dst_tile < 0) {
+    OffChip* oc = offchip_.get();
+    const int64_t bits = rt.bits_per_row;
+    p.deliver = [oc, bits](int64_t at) { oc->output(bits, at); };
+    noc_->send(std::move(p));
+    return;
+  }
+  Tile* d = tile(rt.dst_host, rt.dst_tile);
+  sc_assert(d);
+  const int layer = rt.layer;
+  const int64_t bits = rt.bits_per_row;
+  const int64_t wc = write_cycles(bits, arch_.tile_classes[prog_.hosts[rt.dst_host].tile_class].buffer.width_bits);
+  // On arrival the data are written into the destination buffer through a port.
+  p.deliver = [d, layer, row, wc, src_tile, seq](int64_t at) {
+    Buffer::Request w;
+    w.prio = {at, Buffer::kWrite, src_tile, seq};
+    w.cycles = wc;
+    w.granted = [d, layer, row, wc](int64_t g) { d->row_arrived(layer, row, g + wc); };
+    d->buffer().access(std::move(w));
+  };
+  if (!d->flow_controlled(layer)) {
+    noc_->send(std::move(p));
+    return;
+  }
+  // Credit-based flow control: reserve line-buffer space, inject the cycle after the grant.
+  Buffer::Request r;
+  r.prio = {ready, 0, src_tile, seq};
+  r.cycles = bits;
+  auto shared = std::make_shared<Packet>(std::move(p));
+  r.granted = [this, shared](int64_t g) {
+    output_space_wait_ += g - shared->prio.ready;
+    shared->prio.ready = g + 1;
+    noc_->send(std::move(*shared));
+  };
+  d->buffer().reserve(std::move(r));
+}
+
+void Chip::tile_done(int host, int64_t cycle) {
+  host_end_[host] = std::max(host_end_[host], cycle);
+  if (--tiles_left_[host] > 0) return;
+  last_progress_ = cycle;
+  const bool layered = arch_.mapping.schedule == "layer";
+  const int pos = order_pos_[host];
+  // Layer schedule: the next layer in order may start the cycle after.
+  if (layered && pos + 1 < int(host_order_.size())) {
+    int next = host_order_[pos + 1];
+    int64_t gate = cycle + 1;
+    if (prog_.hosts[next].round != prog_.hosts[host].round) gate += prog_.reload_cycles;
+    for (Tile* t : host_tiles_[next]) t->open_gate(gate);
+  }
+  // Weight reload: when a round is complete, the next one starts after reprogramming.
+  if (!layered) {
+    int round = prog_.hosts[host].round;
+    int64_t end = 0;
+    for (size_t h = 0; h < prog_.hosts.size(); ++h) {
+      if (prog_.hosts[h].round != round) continue;
+      if (tiles_left_[h] > 0) return;
+      end = std::max(end, host_end_[h]);
+    }
+    for (size_t h = 0; h < prog_.hosts.size(); ++h)
+      if (prog_.hosts[h].round == round + 1)
+        for (Tile* t : host_tiles_[h]) t->open_gate(end + prog_.reload_cycles + 1);
+  }
+}
+
+void Chip::output_done(int64_t cycle) {
+  ++outputs_seen_;
+  end_cycle_ = std::max(end_cycle_, cycle);
+  if (finished() && opt_.mode == Mode::Clocked) sc_core::sc_stop();
+}
+
+bool Chip::finished() const {
+  if (outputs_seen_ < outputs_expected_) return false;
+  for (int left : tiles_left_)
+    if (left > 0) return false;
+  return true;
+}
+
+void Chip::watchdog() {
+  const int64_t t = now_cycle();
+  int64_t mark = outputs_seen_;
+  for (const auto& tl : tiles_) mark += tl->completed();
+  if (mark != progress_mark_) {
+    progress_mark_ = mark;
+    last_progress_ = t;
+  } else if (t - last_progress_ > opt_.watchdog_cycles) {
+    stalled_ = true;
+    sc_core::sc_stop();
+  }
+}
+
+std::vector<int> host_order(const Network& net, const Program& prog) {
+  // Same order as the analytical model: dependencies first, then network order.
+  const int n = int(prog.hosts.size());
+  std::vector<std::vector<int>> users(n);
+  std::vector<int> indeg(n, 0), order;
+  for (int i = 0; i < n; ++i) {
+    std::vector<int> deps;
+    auto dep = [&](int layer) {
+      int h = prog.host_of_layer[layer];
+      if (h >= 0 && h != i && net.layers[layer].type != LayerType::Input) deps.push_back(h);
+    };
+    dep(prog.hosts[i].input_layer);
+    for (const auto& rn : prog.hosts[i].post_needs) dep(rn.layer);
+    for (int d : deps) {
+      indeg[i]++;
+      users[d].push_back(i);
+    }
+  }
+  std::vector<int> ready;
+  for (int i = 0; i < n; ++i)
+    if (!indeg[i]) ready.push_back(i);
+  while (!ready.empty()) {
+    auto it = std::min_element(ready.begin(), ready.end());
+    int i = *it;
+    ready.erase(it);
+    order.push_back(i);
+    for (int u : users[i])
+      if (--indeg[u] == 0) ready.push_back(u);
+  }
+  return order;
+}
+
+RunResult Chip::result() const {
+  RunResult r;
+  r.model = opt_.mode == Mode::Clocked ? "simulation (clocked)" : "simulation";
+  r.schedule = arch_.mapping.schedule;
+  r.cycles = end_cycle_;
+  r.hosts.resize(prog_.hosts.size());
+  for (size_t h = 0; h < prog_.hosts.size(); ++h) {
+    HostResult& hr = r.hosts[h];
+    hr.start = -1;
+    for (const Tile* t : host_tiles_[h]) {
+      if (hr.start < 0 || (t->first_start() >= 0 && t->first_start() < hr.start)) hr.start = t->first_start();
+      hr.end = std::max(hr.end, t->last_end());
+      hr.events += t->events;
+      for (int s = 0; s < kStages; ++s) hr.busy[s] += t->busy[s];
+      for (int c = 0; c < kStallCauses; ++c) hr.stall[c] += t->stall[c];
+    }
+    hr.layer_latency = layer_latency(host_pipeline(arch_, prog_.hosts[h]), prog_.hosts[h].out_rows *
+                                                                               prog_.hosts[h].cols_of_replica(0));
+    r.cycles = std::max(r.cycles, hr.end);
+  }
+  r.io_events = prog_.io_events;
+  r.io_events += io_events;
+  r.reload_events = prog_.reload_events.scaled(prog_.rounds - 1);
+  r.reload_cycles = prog_.reload_cycles * (prog_.rounds - 1);
+  uint64_t act = noc_->activations() + offchip_->activations();
+  for (const auto& t : tiles_) act += t->activations() + t->buffer().activations;
+  r.sim_events = act;
+  const auto& links = noc_->links();
+  for (size_t l = 0; l < links.size(); ++l)
+    if (links[l].busy || links[l].contention)
+      r.links.push_back({noc_->link_name(int(l)), links[l].busy, links[l].contention});
+  return r;
+}
+
+void Chip::write_stats(stats::Group& root) const {
+  auto& chip = root.child("chip");
+  chip.scalar("cycles", "inference cycles").value = double(end_cycle_);
+  chip.scalar("output_space_wait_cycles", "cycles row sends waited for line-buffer space").value = double(output_space_wait_);
+  for (size_t h = 0; h < prog_.hosts.size(); ++h) {
+    auto& lg = chip.child(net_.layers[prog_.hosts[h].layer].name);
+    for (const Tile* t : host_tiles_[h]) t->write_stats(lg.child("tile" + std::to_string(t->tile_id())));
+  }
+  auto& noc = chip.child("noc");
+  int64_t busy = 0, contention = 0;
+  for (const auto& l : noc_->links()) {
+    busy += l.busy;
+    contention += l.contention;
+  }
+  noc.scalar("link_busy_cycles", "sum over links").value = double(busy);
+  noc.scalar("link_contention_cycles", "cycles packets waited for links").value = double(contention);
+  noc.scalar("activations", "arbiter evaluations").value = double(noc_->activations());
+  auto& oc = chip.child("offchip");
+  oc.scalar("outputs", "output transfers").value = double(offchip_->outputs());
+  oc.scalar("done_cycle", "last output bit").value = double(offchip_->done_at());
+}
+
+// ---------------------------------------------------------------- run
+
+RunResult simulate_chip(const Network& net, const ArchConfig& arch, const Program& prog, const SimOptions& opt_in,
+                        stats::Group* stats_out,
+                        std::vector<std::pair<std::string, std::array<std::vector<Interval>, kStages>>>* intervals) {
+  SimOptions opt = opt_in;
+  if (opt.mode == Mode::Clocked && opt.watchdog_cycles <= 0) {
+    opt.watchdog_cycles = std::max<int64_t>(100000, 10 * analytical_run(net, arch, prog).cycles);
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  Chip chip("chip", net, arch, prog, opt);
+  sc_core::sc_start();
+  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!chip.finished()) {
+    std::ostringstream os;
+    os << "simulation stalled at cycle " << now_cycle() << " with work left:";
+    for (size_t h = 0; h < prog.hosts.size(); ++h)
+      for (const Tile* t : chip.host_tiles(int(h)))
+        if (!t->done())
+          os << " " << net.layers[prog.hosts[h].layer].name << "/tile" << t->tile_id() << " (" << t->completed() << " of "
+             << t->total() << " positions)";
+    throw std::runtime_error(os.str());
+  }
+  RunResult r = chip.result();
+  r.wall_seconds = wall;
+  if (stats_out) chip.write_stats(*stats_out);
+  if (intervals) {
+    for (size_t h = 0; h < prog.hosts.size(); ++h)
+      for (const Tile* t : chip.host_tiles(int(h))) {
+        std::array<std::vector<Interval>, kStages> iv;
+        for (int s = 0; s < kStages; ++s) iv[s] = t->intervals(static_cast<Stage>(s));
+        intervals->push_back({net.layers[prog.hosts[h].layer].name + "/tile" + std::to_string(t->tile_id()), iv});
+      }
+  }
+  return r;
+}
+
+}  // namespace tessera::sc

@@ -1,0 +1,105 @@
+// The chip: the tiles that run the program, the on-chip network, and the
+// off-chip interface that streams the image in and the result out. Built from
+// a compiled program; run with sc_start(); results gathered into a RunResult.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "arch/compile/program.hpp"
+#include "arch/compile/run_result.hpp"
+#include "arch/sc/clock.hpp"
+#include "arch/sc/noc.hpp"
+#include "arch/sc/tile.hpp"
+#include "sim/stats/stats.hpp"
+
+namespace tessera::sc {
+
+// The off-chip interface: releases the image row by row at its bandwidth and
+// serialises the outputs leaving the chip.
+class OffChip : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(OffChip);
+  OffChip(sc_core::sc_module_name name, Chip& chip, Mode mode, sc_core::sc_clock* clk);
+  void output(int64_t bits, int64_t arrival);
+  int64_t done_at() const { return out_free_; }
+  int64_t outputs() const { return outputs_; }
+  uint64_t activations() const { return activations_; }
+
+ private:
+  void release();
+  Chip& chip_;
+  Waker waker_;
+  int64_t per_row_ = 1, next_row_ = 0, rows_ = 0;
+  int64_t out_free_ = 0, outputs_ = 0;
+  uint64_t seq_ = 0;
+  uint64_t activations_ = 0;
+};
+
+struct SimOptions {
+  Mode mode = Mode::Event;
+  bool record_intervals = false;  // for traces and VCD
+  int64_t watchdog_cycles = 0;    // clocked mode: stop after this many cycles without progress (0: 10x the analytical estimate)
+};
+
+class Chip : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(Chip);
+  Chip(sc_core::sc_module_name name, const Network& net, const ArchConfig& arch, const Program& prog,
+       const SimOptions& opt);
+  ~Chip() override;
+
+  const Network& net() const { return net_; }
+  const ArchConfig& arch() const { return arch_; }
+  const Program& prog() const { return prog_; }
+  Noc& noc() { return *noc_; }
+  Tile* tile(int host, int tile_id);  // null if that host has no such tile
+  const std::vector<Tile*>& host_tiles(int host) const { return host_tiles_[host]; }
+  Mode mode() const { return opt_.mode; }
+
+  // Sends `bits` of `layer`'s row `row` from tile `src` (-1: off chip) as transfer `rt`.
+  void send_row(const RowTransfer& rt, int src_tile, int64_t row, int64_t ready, uint64_t seq, EventCounts& charge);
+  // A tile has finished all its positions at `cycle`.
+  void tile_done(int host, int64_t cycle);
+  void output_done(int64_t cycle);
+
+  bool finished() const;
+  RunResult result() const;
+  void write_stats(stats::Group& root) const;
+  EventCounts io_events;  // input transfers (off-chip input and input-stream layers are static)
+
+ private:
+  void watchdog();
+  const Network& net_;
+  const ArchConfig& arch_;
+  const Program& prog_;
+  SimOptions opt_;
+  std::unique_ptr<sc_core::sc_clock> clk_;
+  std::unique_ptr<Noc> noc_;
+  std::unique_ptr<OffChip> offchip_;
+  std::vector<std::unique_ptr<Tile>> tiles_;
+  std::map<std::pair<int, int>, Tile*> by_key_;  // (host, tile) -> tile
+  std::vector<std::vector<Tile*>> host_tiles_;
+  std::vector<int> host_order_, order_pos_;
+  std::vector<int> tiles_left_;
+  std::vector<int64_t> host_end_;
+  int outputs_expected_ = 0, outputs_seen_ = 0;
+  int64_t end_cycle_ = 0;
+  int64_t last_progress_ = 0, progress_mark_ = 0;
+  int64_t output_space_wait_ = 0;
+  bool stalled_ = false;
+  std::vector<int64_t> input_sent_;  // per input transfer: rows sent
+  friend class OffChip;
+};
+
+// Hosts in dependency order (then network order), as the analytical model runs them.
+std::vector<int> host_order(const Network& net, const Program& prog);
+
+// Elaborates the chip, runs the simulation and returns its result. One per process.
+RunResult simulate_chip(const Network& net, const ArchConfig& arch, const Program& prog, const SimOptions& opt,
+                        stats::Group* stats_out = nullptr,
+                        std::vector<std::pair<std::string, std::array<std::vector<Interval>, kStages>>>* intervals = nullptr);
+
+}  // namespace tessera::sc

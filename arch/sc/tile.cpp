@@ -1,0 +1,319 @@
+#include "arch/sc/tile.hpp"
+
+#include <algorithm>
+
+#include "arch/sc/chip.hpp"
+
+namespace tessera::sc {
+
+Tile::Tile(sc_core::sc_module_name name, Chip& chip, int host, int index, Mode mode, sc_core::sc_clock* clk,
+           bool record)
+    : sc_module(name),
+      chip_(chip),
+      host_index_(host),
+      host_(chip.prog().hosts[host]),
+      prog_(host_.tiles[index]),
+      mode_(mode),
+      waker_("tile_wake"),
+      record_(record) {
+  waker_.set_mode(mode);
+  const auto& tc = chip.arch().tile_classes[host_.tile_class];
+  buffer_ = std::make_unique<Buffer>("buffer", tc.buffer, mode, clk);
+  cols_ = host_.cols_of_replica(prog_.replica);
+  rows_ = host_.out_rows;
+  total_ = cols_ * rows_;
+  row_done_.assign(rows_, 0);
+  sent_rows_.assign(host_.sends.size(), 0);
+  // The ADC share of each mvm: input cycles x (conversion - read) when conversions are slower.
+  {
+    const auto& m = prog_.at(Stage::Mvm);
+    const int64_t t_read = chip.arch().cycles(tc.crossbar.read_ns);
+    const int64_t ic = host_.input_cycles;
+    adc_stall_per_position_ = std::max<int64_t>(0, m.occupancy - ic * t_read);
+  }
+  // Streams: the layer's input, and remote operands of the hosted layers (home tiles).
+  auto add_stream = [&](int layer) {
+    Stream s;
+    s.layer = layer;
+    const Layer& l = chip.net().layers[layer];
+    s.got.assign(l.out.h, 0);
+    const bool from_input = chip.prog().host_of_layer[layer] < 0 || l.type == LayerType::Input;
+    const auto& sends = from_input ? chip.prog().input_sends : chip.prog().hosts[chip.prog().host_of_layer[layer]].sends;
+    for (const auto& rt : sends) {
+      if (rt.layer != layer || rt.dst_tile != prog_.tile) continue;
+      s.expected++;
+      s.row_bits += rt.bits_per_row;
+    }
+    streams_.push_back(s);
+  };
+  add_stream(host_.input_layer);
+  if (prog_.home)
+    for (const auto& rn : host_.post_needs) add_stream(rn.layer);
+  // Line-buffer space for the input stream; flow control only when it cannot hold every row.
+  {
+    Stream& in = streams_[0];
+    const Layer& l = chip.net().layers[host_.input_layer];
+    const int64_t all = in.row_bits * l.out.h;
+    const int64_t space = int64_t(tc.buffer.bytes * 8);
+    buffer_->set_space(space);
+    in.flow = chip.arch().mapping.schedule == "pipelined" && all > space;
+  }
+  SC_METHOD(step);
+  if (mode == Mode::Event) sensitive << waker_.event();
+  else sensitive << clk->posedge_event();
+  // Runs once at time 0 in both modes.
+}
+
+bool Tile::flow_controlled(int layer) const {
+  return !streams_.empty() && streams_[0].layer == layer && streams_[0].flow;
+}
+
+Tile::Stream* Tile::stream(int layer) {
+  for (auto& s : streams_)
+    if (s.layer == layer) return &s;
+  return nullptr;
+}
+
+void Tile::row_arrived(int layer, int64_t row, int64_t at) {
+  Stream* s = stream(layer);
+  sc_assert(s);
+  s->arrivals.push_back({at, row});
+  waker_.at(at);
+}
+
+void Tile::psum_arrived(int64_t pos, int64_t at) {
+  psum_pending_.push_back({at, pos});
+  waker_.at(at);
+}
+
+void Tile::open_gate(int64_t cycle) {
+  gate_ = cycle;
+  waker_.at(cycle);
+}
+
+void Tile::mark(Stage s, int64_t start, int64_t end) {
+  busy[static_cast<int>(s)] += end - start;
+  if (first_start_ < 0 || start < first_start_) first_start_ = start;
+  if (!record_) return;
+  auto& v = intervals_[static_cast<int>(s)];
+  if (!v.empty() && v.back().end >= start) v.back().end = std::max(v.back().end, end);
+  else v.push_back({start, end});
+}
+
+void Tile::step() {
+  waker_.fired();
+  ++activations_;
+  const int64_t t = now_cycle();
+
+  // Rows whose last bits were written by now.
+  for (auto& s : streams_) {
+    for (auto it = s.arrivals.begin(); it != s.arrivals.end();) {
+      if (it->first <= t) {
+        s.got[it->second]++;
+        it = s.arrivals.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    while (s.complete < int64_t(s.got.size()) && s.got[s.complete] >= s.expected) s.complete++;
+  }
+  // Partial sums that arrived by now (one per sender and position, in order per sender).
+  for (auto it = psum_pending_.begin(); it != psum_pending_.end();) {
+    if (it->first <= t) {
+      int64_t idx = it->second - psum_base_;
+      while (int64_t(psum_count_.size()) <= idx) psum_count_.push_back({0, 0});
+      psum_count_[idx].first++;
+      psum_count_[idx].second = std::max(psum_count_[idx].second, it->first);
+      it = psum_pending_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+
+  start_stages(t);
+
+  // Positions finished by now, in order.
+  while (!done_q_.empty() && done_q_.front().ready <= t) {
+    const int64_t pos = done_q_.front().pos;
+    const int64_t end = done_q_.front().ready;
+    done_q_.pop_front();
+    completed_++;
+    last_end_ = std::max(last_end_, end);
+    const int64_t y = row_of(pos);
+    if (++row_done_[y] == cols_) {
+      while (rows_complete_ < rows_ && row_done_[rows_complete_] == cols_) finish_row(rows_complete_++, t);
+    }
+    if (completed_ == total_) chip_.tile_done(host_index_, end);
+  }
+
+  if (mode_ == Mode::Clocked) return;
+  // The next cycle at which anything here can change.
+  int64_t next = kNever;
+  auto consider = [&](int64_t c) {
+    if (c > t) next = std::min(next, c);
+  };
+  if (!mvm_q_.empty()) consider(std::max(mvm_q_.front().ready, mvm_free_));
+  if (!reduce_q_.empty()) consider(std::max(reduce_q_.front().ready, reduce_free_));
+  if (!post_q_.empty()) consider(std::max(post_q_.front().ready, post_free_));
+  if (!done_q_.empty()) consider(done_q_.front().ready);
+  if (next_fetch_ < total_ && !fetch_waiting_) consider(std::max(fetch_free_, gate_));
+  for (const auto& s : streams_)
+    for (const auto& a : s.arrivals) consider(a.first);
+  for (const auto& p : psum_pending_) consider(p.first);
+  if (next < kNever) waker_.at(next);
+}
+
+void Tile::start_stages(int64_t t) {
+  const HostProgram& h = host_;
+  const Stream& in = streams_[0];
+  // fetch: one request at a time, rows of the window present, server free.
+  if (!fetch_waiting_ && next_fetch_ < total_ && fetch_free_ <= t && gate_ <= t &&
+      in.complete >= h.fetch_need[row_of(next_fetch_)]) {
+    fetch_waiting_ = true;
+    fetch_requested_at_ = t;
+    const int64_t pos = next_fetch_;
+    // Waiting since the server was free counts as waiting for input.
+    stall[static_cast<int>(StallCause::Input)] += t - fetch_free_;
+    Buffer::Request r;
+    r.prio = {t, Buffer::kRead, prog_.tile, seq_++};
+    r.cycles = std::max<int64_t>(1, prog_.buffer_port_cycles);
+    r.granted = [this, pos](int64_t g) {
+      const auto& f = prog_.at(Stage::Fetch);
+      stall[static_cast<int>(StallCause::BufferPort)] += g - fetch_requested_at_;
+      fetch_waiting_ = false;
+      fetch_free_ = g + f.occupancy;
+      next_fetch_ = pos + 1;
+      mark(Stage::Fetch, g, g + f.occupancy);
+      mvm_q_.push_back({pos, g + f.latency});
+      // Rows no later window reads are returned to the line buffer when this fetch ends.
+      Stream& s = streams_[0];
+      const int64_t y = row_of(pos);
+      if (s.flow && (pos + 1) % cols_ == 0) {
+        const Layer& l = chip_.net().layers[host_.layer];
+        const int64_t keep_from = y + 1 < rows_ ? std::max<int64_t>(0, (y + 1) * l.stride_h - l.pad_h) : int64_t(s.got.size());
+        if (keep_from > s.released) {
+          buffer_->release((keep_from - s.released) * s.row_bits, g + f.occupancy);
+          s.released = keep_from;
+        }
+      }
+      waker_.at(std::min(g + f.occupancy, g + f.latency));
+    };
+    buffer_->access(std::move(r));
+  }
+
+  // mvm
+  while (!mvm_q_.empty() && mvm_q_.front().ready <= t && mvm_free_ <= t) {
+    const Item it = mvm_q_.front();
+    mvm_q_.pop_front();
+    const auto& m = prog_.at(Stage::Mvm);
+    mvm_free_ = t + m.occupancy;
+    mark(Stage::Mvm, t, t + m.occupancy);
+    stall[static_cast<int>(StallCause::Adc)] += adc_stall_per_position_;
+    events += prog_.events_per_position;
+    const int64_t done = t + m.latency;
+    for (const auto& ps : prog_.psum_sends) {
+      Packet p;
+      p.src = prog_.tile;
+      p.dst = ps.home_tile;
+      p.bits = ps.bits;
+      p.flits = flits(chip_.arch(), ps.bits);
+      p.prio = {done, 0, prog_.tile, seq_++};
+      Tile* home = chip_.tile(host_index_, ps.home_tile);
+      const int64_t pos = it.pos;
+      p.deliver = [home, pos](int64_t at) { home->psum_arrived(pos, at); };
+      events += transfer_events(chip_.arch(), prog_.tile, ps.home_tile, ps.bits, true, false);
+      chip_.noc().send(std::move(p));
+    }
+    if (!prog_.home) done_q_.push_back({it.pos, done});
+    else if (prog_.at(Stage::Reduce).occupancy > 0) reduce_q_.push_back({it.pos, done});
+    else if (prog_.at(Stage::Post).occupancy > 0) post_q_.push_back({it.pos, done});
+    else done_q_.push_back({it.pos, done});
+  }
+
+  // reduce: own partial sums ready and every sender's arrived.
+  while (!reduce_q_.empty() && reduce_free_ <= t) {
+    const Item it = reduce_q_.front();
+    int64_t ready = it.ready;
+    if (prog_.psum_senders > 0) {
+      int64_t idx = it.pos - psum_base_;
+      if (idx >= int64_t(psum_count_.size()) || psum_count_[idx].first < prog_.psum_senders) break;
+      ready = std::max(ready, psum_count_[idx].second);
+    }
+    if (ready > t) break;
+    if (prog_.psum_senders > 0) {
+      // Late partial sums: waiting on the network.
+      stall[static_cast<int>(StallCause::Network)] += std::max<int64_t>(0, ready - std::max(it.ready, reduce_free_));
+      while (psum_base_ <= it.pos) {
+        psum_count_.pop_front();
+        psum_base_++;
+      }
+    }
+    reduce_q_.pop_front();
+    const auto& r = prog_.at(Stage::Reduce);
+    reduce_free_ = t + r.occupancy;
+    mark(Stage::Reduce, t, t + r.occupancy);
+    if (prog_.at(Stage::Post).occupancy > 0) post_q_.push_back({it.pos, t + r.latency});
+    else done_q_.push_back({it.pos, t + r.latency});
+  }
+
+  // post: remote operands of the hosted layers present.
+  while (!post_q_.empty() && post_q_.front().ready <= t && post_free_ <= t) {
+    const Item it = post_q_.front();
+    const int64_t y = row_of(it.pos);
+    bool ok = true;
+    for (size_t k = 0; k < h.post_needs.size(); ++k) {
+      const Stream* s = stream(h.post_needs[k].layer);
+      if (s->complete < h.post_needs[k].rows[y]) ok = false;
+    }
+    if (!ok) break;
+    stall[static_cast<int>(StallCause::Dependency)] += t - std::max(it.ready, post_free_);
+    post_q_.pop_front();
+    const auto& p = prog_.at(Stage::Post);
+    post_free_ = t + p.occupancy;
+    mark(Stage::Post, t, t + p.occupancy);
+    done_q_.push_back({it.pos, t + p.latency});
+  }
+}
+
+void Tile::finish_row(int64_t y, int64_t t) {
+  (void)y;
+  if (prog_.home) send_rows(t);
+}
+
+// Rows of this host's layers that are now complete on this tile leave for their consumers.
+void Tile::send_rows(int64_t t) {
+  const HostProgram& h = host_;
+  for (size_t i = 0; i < h.sends.size(); ++i) {
+    const RowTransfer& rt = h.sends[i];
+    if (rt.src_tile != prog_.tile) continue;
+    const int64_t done = h.rows_done(rt.layer, rows_complete_ - 1);
+    for (int64_t z = sent_rows_[i]; z < done; ++z) chip_.send_row(rt, prog_.tile, z, t, seq_++, events);
+    sent_rows_[i] = std::max(sent_rows_[i], done);
+  }
+}
+
+void Tile::write_stats(stats::Group& g) const {
+  g.scalar("positions", "output positions processed").value = double(completed_);
+  g.scalar("first_start_cycle", "first fetch").value = double(first_start_);
+  g.scalar("last_end_cycle", "last position complete").value = double(last_end_);
+  g.scalar("activations", "controller evaluations").value = double(activations_);
+  for (int s = 0; s < kStages; ++s) {
+    auto& sg = g.child(to_string(static_cast<Stage>(s)));
+    sg.scalar("busy_cycles", "cycles the stage was busy").value = double(busy[s]);
+    const int64_t span = last_end_ - std::max<int64_t>(0, first_start_);
+    sg.scalar("utilisation", "busy / (last end - first start)").value = span > 0 ? double(busy[s]) / double(span) : 0;
+  }
+  std::vector<std::string> causes;
+  for (int c = 0; c < kStallCauses; ++c) causes.push_back(to_string(static_cast<StallCause>(c)));
+  auto& v = g.vector("stall_cycles", "cycles stages waited, by cause", causes);
+  for (int c = 0; c < kStallCauses; ++c) v.values[c] = double(stall[c]);
+  auto& b = g.child("buffer");
+  b.scalar("port_busy_cycles", "").value = double(buffer_->port_busy);
+  b.scalar("port_contention_cycles", "").value = double(buffer_->port_contention);
+  b.scalar("space_wait_cycles", "").value = double(buffer_->space_waits);
+  auto& e = g.child("events");
+  for (int i = 0; i < kEvents; ++i)
+    if (events.n[i] != 0) e.scalar(to_string(static_cast<Event>(i)), "").value = events.n[i];
+}
+
+}  // namespace tessera::sc

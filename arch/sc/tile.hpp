@@ -1,0 +1,124 @@
+// A crossbar tile running its program (arch/compile/program.hpp). The tile's
+// controller is one SC_METHOD that, each time it runs, completes what is due,
+// starts what can start, and computes the next cycle at which anything on the
+// tile can change (DRAMSys-style); other units wake it when they deliver.
+// Stages (fetch, mvm, reduce, post) are servers that take positions in order.
+// Submodules group the tile's units for statistics: the buffer (an arbiter of
+// its own), the crossbars with DACs and sample-and-holds, the ADC bank and
+// shift-and-add units, the reduction adders and the digital units.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "arch/compile/program.hpp"
+#include "arch/compile/run_result.hpp"
+#include "arch/sc/buffer.hpp"
+#include "arch/sc/clock.hpp"
+#include "arch/sc/noc.hpp"
+#include "sim/stats/stats.hpp"
+
+namespace tessera::sc {
+
+class Chip;
+
+// Busy intervals of a stage, merged when back to back (for traces and VCD).
+struct Interval {
+  int64_t start, end;
+};
+
+class Tile : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(Tile);
+  Tile(sc_core::sc_module_name name, Chip& chip, int host, int index_in_host, Mode mode, sc_core::sc_clock* clk,
+       bool record_intervals);
+
+  // Data from the network: `bits` of `layer`'s row `row` written into the buffer.
+  void row_arrived(int layer, int64_t row, int64_t at);
+  // A partial sum for position `pos` arrived at cycle `at`.
+  void psum_arrived(int64_t pos, int64_t at);
+  // Layer schedule and weight-reload rounds: the tile may not fetch before `cycle`.
+  void open_gate(int64_t cycle);
+  // Line-buffer flow control for a stream into this tile.
+  Buffer& buffer() { return *buffer_; }
+  bool flow_controlled(int layer) const;
+
+  int tile_id() const { return prog_.tile; }
+  bool done() const { return completed_ == total_; }
+  int64_t completed() const { return completed_; }
+  int64_t total() const { return total_; }
+  int64_t first_start() const { return first_start_; }
+  int64_t last_end() const { return last_end_; }
+  const TileProgram& program() const { return prog_; }
+  const std::vector<Interval>& intervals(Stage s) const { return intervals_[static_cast<int>(s)]; }
+  uint64_t activations() const { return activations_; }
+
+  std::array<int64_t, kStages> busy{};
+  std::array<int64_t, kStallCauses> stall{};
+  EventCounts events;  // counted as work happens (priced by the cost table)
+
+  void write_stats(stats::Group& g) const;
+
+ private:
+  struct Item {
+    int64_t pos;
+    int64_t ready;
+  };
+  struct Stream {  // rows of one layer arriving at this tile
+    int layer = -1;
+    int expected = 0;              // messages per row
+    std::vector<int> got;          // per row
+    int64_t complete = 0;          // leading rows complete
+    int64_t row_bits = 0;          // bits of one row for this tile (all senders)
+    std::vector<std::pair<int64_t, int64_t>> arrivals;  // (cycle, row) pending
+    bool flow = false;             // sends reserve space first
+    int64_t released = 0;          // rows whose space was returned
+  };
+  void step();
+  void start_stages(int64_t t);
+  void finish_row(int64_t y, int64_t t);
+  void send_rows(int64_t t);
+  Stream* stream(int layer);
+  int64_t row_of(int64_t pos) const { return pos / cols_; }
+  void mark(Stage s, int64_t start, int64_t end);
+
+  Chip& chip_;
+  int host_index_;
+  const HostProgram& host_;
+  const TileProgram& prog_;
+  Mode mode_;
+  Waker waker_;
+  std::unique_ptr<Buffer> buffer_;
+  bool record_;
+
+  int64_t cols_ = 0, rows_ = 0, total_ = 0;
+  int64_t gate_ = 0;
+  // fetch
+  int64_t next_fetch_ = 0;
+  bool fetch_waiting_ = false;
+  int64_t fetch_free_ = 0;
+  int64_t fetch_requested_at_ = 0;
+  uint64_t seq_ = 0;
+  // queues between stages
+  std::deque<Item> mvm_q_, reduce_q_, post_q_, done_q_;
+  int64_t mvm_free_ = 0, reduce_free_ = 0, post_free_ = 0;
+  // partial sums per position (home tiles)
+  std::deque<std::pair<int64_t, int64_t>> psum_pending_;  // (cycle, pos) not yet counted
+  std::deque<std::pair<int, int64_t>> psum_count_;        // per position in order: (count, last arrival)
+  int64_t psum_base_ = 0;                                 // position of psum_count_.front()
+  // rows
+  std::vector<Stream> streams_;
+  std::vector<int64_t> row_done_;   // positions done per row
+  int64_t rows_complete_ = 0;       // leading rows complete here
+  std::vector<int64_t> sent_rows_;  // per send (host.sends index): rows sent
+  int64_t completed_ = 0;
+  int64_t first_start_ = -1, last_end_ = 0;
+  int64_t adc_stall_per_position_ = 0;
+  std::array<std::vector<Interval>, kStages> intervals_;
+  uint64_t activations_ = 0;
+};
+
+}  // namespace tessera::sc

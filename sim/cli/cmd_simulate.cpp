@@ -1,0 +1,150 @@
+// tessera simulate: the cycle-accurate SystemC model; tessera compare: the
+// analytical model against the simulation, layer by layer.
+#include <fmt/format.h>
+
+#include <cmath>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "arch/analytical/model.hpp"
+#include "arch/cost/cost_table.hpp"
+#include "sim/cli/common.hpp"
+#include "sim/cli/options.hpp"
+#include "sim/report/report.hpp"
+#include "sim/run/simulate.hpp"
+
+namespace tessera::cli {
+
+namespace {
+
+void common_options(po::options_description& d, std::string& net, std::string& arch, std::vector<std::string>& sets) {
+  d.add_options()("help,h", "this help")
+      ("net", po::value(&net)->required(), "zoo network (see 'tessera list') or network file (.toml, NeuroSim .csv)")
+      ("arch", po::value(&arch)->default_value(default_arch()), "arch preset name or file")
+      ("set", po::value(&sets)->composing(), "override a config value: --set tile_class.isaac.adc.bits=6 (repeatable)");
+}
+
+}  // namespace
+
+int cmd_simulate(const Args& args) {
+  po::options_description desc("simulate options");
+  std::string net, arch, out, csv, trace, vcd_file;
+  std::vector<std::string> sets;
+  common_options(desc, net, arch, sets);
+  desc.add_options()("output,o", po::value(&out), "write the JSON report (with statistics) here")
+      ("csv", po::value(&csv), "write per-layer figures as CSV here")
+      ("trace", po::value(&trace), "write a Chrome trace-event file (Perfetto, chrome://tracing)")
+      ("vcd", po::value(&vcd_file), "write busy signals per tile and stage as VCD (GTKWave); for small runs")
+      ("clocked", "reference mode: evaluate every unit every cycle (slow)")
+      ("quiet,q", "no console table");
+  po::variables_map vm;
+  if (!parse(args, desc, vm,
+             "tessera simulate --net NAME|FILE [--arch FILE] [--set k=v]... [-o report.json] [--csv layers.csv] "
+             "[--trace trace.json] [--vcd waves.vcd] [--clocked]"))
+    return 0;
+  Inputs in = load_inputs(net, arch, sets);
+  Mapping map = map_network(in.net, in.arch);
+  Program prog = compile(in.net, in.arch, map);
+  CostTable cost(in.arch);
+  const bool record = !trace.empty() || !vcd_file.empty();
+  SimRun run = run_simulation(in.net, in.arch, prog, vm.count("clocked") ? sc::Mode::Clocked : sc::Mode::Event, record);
+  Report rep = build_report(in.net, in.arch, map, prog, cost, run.result);
+  std::string stats;
+  run.stats.write_json(stats);
+  rep.stats_json = stats;
+
+  std::ostringstream json, table;
+  if (!out.empty()) write_json(rep, json);
+  if (!csv.empty()) write_layers_csv(rep, table);
+  std::string trace_text = trace.empty() ? "" : chrome_trace(run.activity, in.arch.clock_ghz);
+  std::string vcd_text = vcd_file.empty() ? "" : vcd(run.activity, run.result.cycles, in.arch.clock_ghz);
+  if (!out.empty()) write_file_atomic(out, json.str());
+  if (!csv.empty()) write_file_atomic(csv, table.str());
+  if (!trace.empty()) write_file_atomic(trace, trace_text);
+  if (!vcd_file.empty()) write_file_atomic(vcd_file, vcd_text);
+  if (!vm.count("quiet")) {
+    print_console(rep, std::cout);
+    std::cout << fmt::format("simulated  {} unit activations in {:.3f} s\n", rep.sim_events, rep.model_wall_s);
+  }
+  return 0;
+}
+
+int cmd_compare(const Args& args) {
+  po::options_description desc("compare options");
+  std::string net, arch, out;
+  std::vector<std::string> sets;
+  common_options(desc, net, arch, sets);
+  desc.add_options()("output,o", po::value(&out), "write the comparison as JSON here");
+  po::variables_map vm;
+  if (!parse(args, desc, vm, "tessera compare --net NAME|FILE [--arch FILE] [--set k=v]... [-o compare.json]")) return 0;
+  Inputs in = load_inputs(net, arch, sets);
+  Mapping map = map_network(in.net, in.arch);
+  Program prog = compile(in.net, in.arch, map);
+  CostTable cost(in.arch);
+  RunResult ana = analytical_run(in.net, in.arch, prog);
+  SimRun sim = run_simulation(in.net, in.arch, prog, sc::Mode::Event, false);
+  Report ra = build_report(in.net, in.arch, map, prog, cost, ana);
+  Report rs = build_report(in.net, in.arch, map, prog, cost, sim.result);
+
+  // The cause of a layer's extra time: its own contention stalls, else what it inherited.
+  auto cause = [&](size_t i) -> std::string {
+    const auto& st = sim.result.hosts[i].stall;
+    StallCause best = StallCause::kCount;
+    int64_t most = 0;
+    for (StallCause c : {StallCause::BufferPort, StallCause::Network, StallCause::OutputSpace, StallCause::Dependency}) {
+      if (st[int(c)] > most) {
+        most = st[int(c)];
+        best = c;
+      }
+    }
+    const int64_t d_end = sim.result.hosts[i].end - ana.hosts[i].end;
+    if (d_end == 0) return "-";
+    const int64_t d_start = sim.result.hosts[i].start - ana.hosts[i].start;
+    if (best == StallCause::kCount || (d_start >= d_end && d_start > 0)) return "upstream (later input)";
+    return to_string(best);
+  };
+  auto rel = [](double a, double b) { return b == 0 ? 0.0 : (a - b) / b; };
+  std::cout << fmt::format("{:<22} {:>12} {:>12} {:>8} {:>12} {:>9}  {}\n", "layer", "analytical", "simulated", "error",
+                           "energy err", "", "dominant cause of the difference");
+  nlohmann::ordered_json layers = nlohmann::ordered_json::array();
+  for (size_t i = 0; i < prog.hosts.size(); ++i) {
+    const auto& a = ana.hosts[i];
+    const auto& s = sim.result.hosts[i];
+    double e = rel(rs.layers[i].energy_total_pj, ra.layers[i].energy_total_pj);
+    std::string c = cause(i);
+    std::cout << fmt::format("{:<22} {:>12} {:>12} {:>7.2f}% {:>11.2g}%  {:>9}  {}\n", rs.layers[i].name, a.end, s.end,
+                             100 * rel(double(s.end), double(a.end)), 100 * e, "", c);
+    layers.push_back({{"name", rs.layers[i].name},
+                      {"analytical_end_cycle", a.end},
+                      {"simulated_end_cycle", s.end},
+                      {"analytical_start_cycle", a.start},
+                      {"simulated_start_cycle", s.start},
+                      {"end_error", rel(double(s.end), double(a.end))},
+                      {"energy_error", e},
+                      {"cause", c}});
+  }
+  double lat_err = rel(double(rs.cycles), double(ra.cycles));
+  double en_err = rel(rs.energy_total_pj, ra.energy_total_pj);
+  std::cout << fmt::format("\ntotal latency: analytical {} cycles, simulated {} cycles, error {:.3f}%\n", ra.cycles, rs.cycles,
+                           100 * lat_err);
+  std::cout << fmt::format("total energy:  analytical {:.6g} pJ, simulated {:.6g} pJ, error {:.3g}% (leakage follows latency)\n",
+                           ra.energy_total_pj, rs.energy_total_pj, 100 * en_err);
+  std::cout << fmt::format("model time:    analytical {:.3g} s, simulation {:.3g} s\n", ra.model_wall_s, rs.model_wall_s);
+  if (!out.empty()) {
+    nlohmann::ordered_json j = {{"schema", "tessera.compare/1"},
+                                {"network", in.net.name},
+                                {"arch", in.arch.name},
+                                {"analytical_cycles", ra.cycles},
+                                {"simulated_cycles", rs.cycles},
+                                {"latency_error", lat_err},
+                                {"analytical_energy_pj", ra.energy_total_pj},
+                                {"simulated_energy_pj", rs.energy_total_pj},
+                                {"energy_error", en_err},
+                                {"layers", layers}};
+    write_file_atomic(out, j.dump(2) + "\n");
+  }
+  return 0;
+}
+
+}  // namespace tessera::cli

@@ -1,0 +1,26 @@
+// One simulation run: elaborate the chip for a compiled program, run it, and
+// return the result with its statistics and (optionally) activity. SystemC
+// allows one elaboration per process: call this once.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "arch/compile/run_result.hpp"
+#include "arch/sc/chip.hpp"
+#include "sim/stats/stats.hpp"
+#include "sim/trace/trace.hpp"
+
+namespace tessera {
+
+struct SimRun {
+  RunResult result;
+  stats::Group stats{"stats"};
+  std::vector<TileActivity> activity;  // when recorded
+};
+
+SimRun run_simulation(const Network& net, const ArchConfig& arch, const Program& prog, sc::Mode mode,
+                      bool record_activity);
+
+}  // namespace tessera
