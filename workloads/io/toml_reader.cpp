@@ -358,6 +358,12 @@ std::vector<std::string> Section::free_keys() const {
   return keys;
 }
 
+Section Section::variant(const std::string& impl_name) const {
+  Section v = *this;
+  if (describing()) v.describe_path_ += "{impl=" + impl_name + "}";
+  return v;
+}
+
 void Section::finish() const {
   if (!tbl_ || describing()) return;
   for (const auto& [k, v] : *tbl_) {

@@ -73,6 +73,10 @@ class Section {
   // Keys of a free-form table (e.g. per-layer overrides); marks them all as known.
   std::vector<std::string> free_keys() const;
 
+  // In describe mode: this section, with parameters listed under "path{impl=name}"
+  // (one implementation's parameters). Otherwise: this section unchanged.
+  Section variant(const std::string& impl_name) const;
+
   // Reports the first key present in the table that no getter asked for.
   void finish() const;
 

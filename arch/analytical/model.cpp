@@ -1,0 +1,262 @@
+#include "arch/analytical/model.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <queue>
+
+namespace tessera {
+
+const char* to_string(StallCause c) {
+  static const char* names[] = {"input", "adc", "buffer_port", "network", "output_space", "dependency"};
+  return names[static_cast<int>(c)];
+}
+
+HostPipeline host_pipeline(const ArchConfig& arch, const HostProgram& h) {
+  auto max_of = [&](Stage s, bool home_only) {
+    StageTime m;
+    for (const auto& t : h.tiles) {
+      if (home_only && !t.home) continue;
+      m.occupancy = std::max(m.occupancy, t.at(s).occupancy);
+      m.latency = std::max(m.latency, t.at(s).latency);
+    }
+    return m;
+  };
+  HostPipeline p;
+  p.stages.push_back(max_of(Stage::Fetch, false));
+  p.stages.push_back(max_of(Stage::Mvm, false));
+  // Partial sums: the home tile's ejection link carries every sender's flits.
+  StageTime psum;
+  std::map<int, int64_t> into;
+  for (const auto& t : h.tiles) {
+    for (const auto& ps : t.psum_sends) {
+      into[ps.home_tile] += flits(arch, ps.bits);
+      psum.latency = std::max(psum.latency, transfer_cycles(arch, t.tile, ps.home_tile, ps.bits));
+    }
+  }
+  for (const auto& [tile, f] : into) psum.occupancy = std::max(psum.occupancy, f);
+  if (psum.occupancy > 0) {
+    // The last sender's flits queue behind the others on the home's ejection link.
+    psum.latency += psum.occupancy - 1;
+    p.stages.push_back(psum);
+  }
+  StageTime reduce = max_of(Stage::Reduce, true);
+  if (reduce.occupancy > 0) p.stages.push_back(reduce);
+  StageTime post = max_of(Stage::Post, true);
+  if (post.occupancy > 0) p.stages.push_back(post);
+  p.post_index = int(p.stages.size()) - 1;
+  p.items_per_row = h.cols_of_replica(0);
+  return p;
+}
+
+int64_t layer_latency(const HostPipeline& p, int64_t positions) {
+  int64_t sum = 0, bottleneck = 0;
+  for (const auto& s : p.stages) {
+    sum += s.latency;
+    bottleneck = std::max(bottleneck, s.occupancy);
+  }
+  return positions > 0 ? sum + (positions - 1) * bottleneck : 0;
+}
+
+EventCounts host_events(const ArchConfig& arch, const Network& net, const Program& prog, const HostProgram& h) {
+  EventCounts e;
+  for (const auto& t : h.tiles) {
+    const double positions = double(h.out_rows) * double(h.cols_of_replica(t.replica));
+    e += t.events_per_position.scaled(positions);
+    for (const auto& ps : t.psum_sends)
+      e += transfer_events(arch, t.tile, ps.home_tile, ps.bits, true, false).scaled(positions);
+  }
+  for (const auto& rt : h.sends) {
+    const double rows = double(net.layers[rt.layer].out.h);
+    e += transfer_events(arch, rt.src_tile, endpoint(prog, rt.dst_tile), rt.bits_per_row, true, rt.dst_tile >= 0)
+             .scaled(rows);
+  }
+  return e;
+}
+
+namespace {
+
+struct Analytical {
+  const Network& net;
+  const ArchConfig& arch;
+  const Program& prog;
+  RunResult res;
+  std::vector<std::vector<int64_t>> row_time;  // per network layer: when each output row is complete
+
+  // Latest arrival of `layer`'s rows at any tile of host `dst` (transfer latency, no contention).
+  int64_t arrival_latency(int layer, int dst) const {
+    int64_t lat = -1;
+    const auto& list = prog.host_of_layer[layer] >= 0 && net.layers[layer].type != LayerType::Input
+                           ? prog.hosts[prog.host_of_layer[layer]].sends
+                           : prog.input_sends;
+    for (const auto& rt : list) {
+      if (rt.layer != layer || rt.dst_host != dst) continue;
+      lat = std::max(lat, transfer_cycles(arch, endpoint(prog, rt.src_tile), rt.dst_tile, rt.bits_per_row));
+    }
+    return lat < 0 ? 0 : lat;
+  }
+
+  std::vector<int> host_order() const {
+    const int n = int(prog.hosts.size());
+    std::vector<std::vector<int>> deps(n);
+    for (int i = 0; i < n; ++i) {
+      auto dep = [&](int layer) {
+        int h = prog.host_of_layer[layer];
+        if (h >= 0 && h != i && net.layers[layer].type != LayerType::Input) deps[i].push_back(h);
+      };
+      dep(prog.hosts[i].input_layer);
+      for (const auto& rn : prog.hosts[i].post_needs) dep(rn.layer);
+    }
+    std::vector<int> indeg(n, 0), order;
+    std::vector<std::vector<int>> users(n);
+    for (int i = 0; i < n; ++i)
+      for (int d : deps[i]) {
+        indeg[i]++;
+        users[d].push_back(i);
+      }
+    std::priority_queue<int, std::vector<int>, std::greater<int>> ready;
+    for (int i = 0; i < n; ++i)
+      if (!indeg[i]) ready.push(i);
+    while (!ready.empty()) {
+      int i = ready.top();
+      ready.pop();
+      order.push_back(i);
+      for (int u : users[i])
+        if (--indeg[u] == 0) ready.push(u);
+    }
+    return order;
+  }
+
+  void input_stream() {
+    // The off-chip interface streams the image row by row at its bandwidth.
+    const Layer& in = net.layers[0];
+    int first_abits = prog.hosts.empty() ? 8 : net.layers[prog.hosts.front().layer].activation_bits;
+    const int64_t per_row = offchip_cycles(prog, in.out.w * in.out.c * first_abits);
+    row_time[0].resize(in.out.h);
+    for (int64_t r = 0; r < in.out.h; ++r) row_time[0][r] = (r + 1) * per_row;
+    for (int x : prog.input_hosted) {
+      const Layer& l = net.layers[x];
+      row_time[x].assign(l.out.h, 0);
+      for (int64_t z = 0; z < l.out.h; ++z) {
+        int64_t t = 0;
+        for (int i : l.inputs) t = std::max(t, row_time[i][std::min<int64_t>(last_input_row(l, z), int64_t(row_time[i].size()) - 1)]);
+        row_time[x][z] = t;
+      }
+    }
+  }
+
+  void run() {
+    const bool layered = arch.mapping.schedule == "layer";
+    res.model = "analytical";
+    res.schedule = arch.mapping.schedule;
+    row_time.assign(net.layers.size(), {});
+    res.hosts.resize(prog.hosts.size());
+    input_stream();
+
+    int64_t gate = 0;  // layer schedule: the previous layer's end
+    std::vector<int64_t> round_end(prog.rounds, 0);
+    for (int hi : host_order()) {
+      const HostProgram& h = prog.hosts[hi];
+      HostResult& hr = res.hosts[hi];
+      const HostPipeline p = host_pipeline(arch, h);
+      const int S = int(p.stages.size());
+      const int64_t n = p.items_per_row;
+      int64_t round_gate = 0;
+      for (int r = 0; r < h.round; ++r) round_gate = std::max(round_gate, round_end[r] + prog.reload_cycles * (h.round - r));
+
+      const auto& in_rows = row_time[h.input_layer];
+      const int64_t in_lat = arrival_latency(h.input_layer, hi);
+      std::vector<int64_t> free(S, 0), start0(S), startn(S);
+      row_time[h.layer].assign(h.out_rows, 0);
+      for (int x : h.hosted) row_time[x].assign(net.layers[x].out.h, 0);
+      std::vector<int64_t> done_rows(h.hosted.size(), 0);
+      for (int64_t y = 0; y < h.out_rows; ++y) {
+        int64_t need = layered ? int64_t(in_rows.size()) : h.fetch_need[y];
+        int64_t avail = in_rows[need - 1] + in_lat;
+        avail = std::max({avail, layered ? gate : 0, round_gate});
+        int64_t remote = 0;
+        for (const auto& rn : h.post_needs) {
+          const auto& rt = row_time[rn.layer];
+          int64_t rows = layered ? int64_t(rt.size()) : rn.rows[y];
+          if (rows > 0) remote = std::max(remote, rt[rows - 1] + arrival_latency(rn.layer, hi));
+        }
+        // start_s(k) = max_{j<=s} [ T_j + sum_{i=j}^{s-1} l_i + k * max_{j<=i<=s} o_i ]
+        std::vector<int64_t> T(free);
+        T[0] = std::max(T[0], avail);
+        T[p.post_index] = std::max(T[p.post_index], remote);
+        for (int s = 0; s < S; ++s) {
+          int64_t best0 = INT64_MIN, bestn = INT64_MIN, lat = 0, omax = 0;
+          for (int j = s; j >= 0; --j) {
+            if (j < s) lat += p.stages[j].latency;
+            omax = std::max(omax, p.stages[j].occupancy);
+            best0 = std::max(best0, T[j] + lat);
+            bestn = std::max(bestn, T[j] + lat + (n - 1) * omax);
+          }
+          start0[s] = best0;
+          startn[s] = bestn;
+        }
+        for (int s = 0; s < S; ++s) free[s] = startn[s] + p.stages[s].occupancy;
+        if (y == 0) hr.start = start0[0];
+        const int64_t complete = startn[S - 1] + p.stages[S - 1].latency;
+        row_time[h.layer][y] = complete;
+        for (size_t k = 0; k < h.hosted.size(); ++k) {
+          for (int64_t z = done_rows[k]; z < h.hosted_rows[k][y]; ++z) row_time[h.hosted[k]][z] = complete;
+          done_rows[k] = h.hosted_rows[k][y];
+        }
+        hr.end = complete;
+      }
+      hr.layer_latency = layer_latency(p, h.out_rows * n);
+      hr.events = host_events(arch, net, prog, h);
+      // The ADC share of the mvm time: cycles a read waits for conversions to drain.
+      for (const auto& t : h.tiles) {
+        const double positions = double(h.out_rows) * double(h.cols_of_replica(t.replica));
+        hr.busy[int(Stage::Fetch)] += int64_t(positions) * t.at(Stage::Fetch).occupancy;
+        hr.busy[int(Stage::Mvm)] += int64_t(positions) * t.at(Stage::Mvm).occupancy;
+        hr.busy[int(Stage::Reduce)] += int64_t(positions) * t.at(Stage::Reduce).occupancy;
+        hr.busy[int(Stage::Post)] += int64_t(positions) * t.at(Stage::Post).occupancy;
+      }
+      gate = std::max(gate, hr.end);
+      round_end[h.round] = std::max(round_end[h.round], hr.end);
+    }
+
+    // The output leaves through the entry tile and the off-chip interface.
+    int64_t end = 0;
+    const int out_host = prog.host_of_layer[prog.output_layer];
+    if (out_host >= 0) {
+      const auto& rows = row_time[prog.output_layer];
+      int64_t offchip_free = 0;
+      for (size_t r = 0; r < rows.size(); ++r) {
+        int64_t arrive = 0, bits = 0;
+        for (const auto& rt : prog.hosts[out_host].sends) {
+          if (rt.dst_tile >= 0 || rt.layer != prog.output_layer) continue;
+          arrive = std::max(arrive, rows[r] + transfer_cycles(arch, rt.src_tile, prog.input_entry_tile, rt.bits_per_row));
+          bits += rt.bits_per_row;
+        }
+        offchip_free = std::max(offchip_free, arrive) + offchip_cycles(prog, bits);
+      }
+      end = offchip_free;
+    }
+    for (const auto& hr : res.hosts) end = std::max(end, hr.end);
+    res.cycles = end;
+
+    res.io_events = prog.io_events;
+    for (const auto& rt : prog.input_sends) {
+      const double rows = double(net.layers[rt.layer].out.h);
+      res.io_events += transfer_events(arch, prog.input_entry_tile, rt.dst_tile, rt.bits_per_row, false, true).scaled(rows);
+    }
+    res.reload_events = prog.reload_events.scaled(prog.rounds - 1);
+    res.reload_cycles = prog.reload_cycles * (prog.rounds - 1);
+  }
+};
+
+}  // namespace
+
+RunResult analytical_run(const Network& net, const ArchConfig& arch, const Program& prog) {
+  auto t0 = std::chrono::steady_clock::now();
+  Analytical a{net, arch, prog, {}, {}};
+  a.run();
+  a.res.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return a.res;
+}
+
+}  // namespace tessera

@@ -1,0 +1,406 @@
+#include "arch/compile/program.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace tessera {
+
+const char* to_string(Stage s) {
+  static const char* names[] = {"fetch", "mvm", "reduce", "post"};
+  return names[static_cast<int>(s)];
+}
+
+namespace {
+
+int64_t ceil_div(int64_t a, int64_t b) { return b <= 0 ? 0 : (a + b - 1) / b; }
+
+void add(EventCounts& e, Event ev, double n) { e[ev] += n; }
+
+// Operations of a digital layer for one inference, by the unit that runs them.
+void digital_ops(const Layer& l, EventCounts& e) {
+  switch (l.type) {
+    case LayerType::Relu: add(e, Event::ActivationOp, double(l.out.size())); break;
+    case LayerType::Add: add(e, Event::ActivationOp, double(l.out.size()) * double(l.inputs.size() - 1)); break;
+    case LayerType::MaxPool:
+    case LayerType::AvgPool: add(e, Event::PoolOp, double(l.out.size()) * l.kernel_h * l.kernel_w); break;
+    case LayerType::GlobalAvgPool: add(e, Event::PoolOp, double(l.in.size())); break;
+    default: break;  // batch norm is folded into the convolution; concat and flatten are addressing
+  }
+}
+
+}  // namespace
+
+int64_t last_input_row(const Layer& l, int64_t y) {
+  const int64_t h_in = l.in.h;
+  switch (l.type) {
+    case LayerType::Conv2d:
+    case LayerType::MaxPool:
+    case LayerType::AvgPool:
+      return std::min<int64_t>(h_in - 1, y * l.stride_h - l.pad_h + int64_t(l.kernel_h - 1) * l.dilation_h);
+    case LayerType::Relu:
+    case LayerType::BatchNorm:
+    case LayerType::Add:
+    case LayerType::Concat:
+      return std::min<int64_t>(h_in - 1, y);
+    default:  // linear, global pooling, flatten need the whole input
+      return h_in - 1;
+  }
+}
+
+int64_t rows_complete(const Layer& l, int64_t in_rows) {
+  if (in_rows <= 0) return 0;
+  // last_input_row is non-decreasing in y: count the rows whose needs are met.
+  int64_t lo = 0, hi = l.out.h;  // answer in [lo, hi]
+  while (lo < hi) {
+    int64_t mid = (lo + hi + 1) / 2;
+    if (last_input_row(l, mid - 1) < in_rows) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+int64_t flits(const ArchConfig& a, int64_t bits) { return ceil_div(bits, a.noc.flit_bits); }
+
+int64_t transfer_cycles(const ArchConfig& a, int src, int dst, int64_t bits) {
+  if (src == dst || bits <= 0) return 0;
+  std::vector<int> links;
+  a.noc.topology->route(src, dst, links);
+  return int64_t(links.size() - 1) * a.noc.hop_cycles + flits(a, bits);
+}
+
+EventCounts transfer_events(const ArchConfig& a, int src, int dst, int64_t bits, bool from_tile, bool into_buffer) {
+  EventCounts e;
+  if (bits <= 0) return e;
+  if (from_tile) {
+    add(e, Event::OutputRegisterWrite, double(bits));
+    add(e, Event::OutputRegisterRead, double(bits));
+  }
+  if (into_buffer) add(e, Event::BufferWrite, double(bits));
+  if (src != dst) {
+    std::vector<int> links;
+    a.noc.topology->route(src, dst, links);
+    double f = double(flits(a, bits));
+    add(e, Event::LinkFlit, f * double(links.size()));
+    add(e, Event::RouterFlit, f * double(a.noc.topology->router_hops(src, dst)));
+  }
+  return e;
+}
+
+int64_t offchip_cycles(const Program& p, int64_t bits) {
+  return ceil_div(bits * 1000, p.offchip_bits_per_cycle_x1000);
+}
+
+int64_t HostProgram::rows_done(int l, int64_t y) const {
+  if (l == layer) return y + 1;
+  for (size_t k = 0; k < hosted.size(); ++k)
+    if (hosted[k] == l) return hosted_rows[k][y];
+  return 0;
+}
+
+namespace {
+
+struct Compiler {
+  const Network& net;
+  const ArchConfig& arch;
+  const Mapping& map;
+  Program prog;
+
+  TileProgram tile_program(const Layer& l, const LayerMapping& lm, const TileShare& sh, double total_home_outputs,
+                           const EventCounts& hosted_ops) {
+    const auto& tc = arch.tile_classes[lm.tile_class];
+    const auto& t = lm.tiling;
+    TileProgram tp;
+    tp.tile = sh.tile;
+    tp.replica = sh.replica;
+    tp.home = sh.home_outputs > 0;
+    tp.home_share = total_home_outputs > 0 ? double(sh.home_outputs) / total_home_outputs : 0;
+    const int abits = l.activation_bits;
+    EventCounts& e = tp.events_per_position;
+
+    // fetch: the window's distinct rows leave the buffer once, cross the bus
+    // once (broadcast) and are latched by every IMA that needs them.
+    tp.fetch_bits = sh.distinct_rows * abits;
+    tp.buffer_port_cycles = ceil_div(tp.fetch_bits, tc.buffer.width_bits);
+    int64_t bus_cycles = ceil_div(tp.fetch_bits, tc.bus.width_bits);
+    auto& f = tp.stage[static_cast<int>(Stage::Fetch)];
+    f.occupancy = std::max(tp.buffer_port_cycles, bus_cycles);
+    f.latency = f.occupancy + tc.buffer.latency_cycles + tc.bus.latency_cycles;
+    add(e, Event::BufferRead, double(tp.fetch_bits));
+    add(e, Event::BusBit, double(tp.fetch_bits));
+    add(e, Event::InputRegisterWrite, double(sh.ima_rows * abits));
+
+    // mvm: input cycles; each reads all arrays, then the shared ADCs convert
+    // the used columns while the next read proceeds (sample-and-hold).
+    const int64_t t_read = arch.cycles(tc.crossbar.read_ns);
+    const int64_t t_conv = std::max<int64_t>(1, int64_t(std::ceil(sh.max_adc_columns * arch.clock_ghz / tc.adc.rate_gsps - 1e-9)));
+    const int64_t step = std::max(t_read, t_conv);
+    const int ic = t.input_cycles;
+    auto& m = tp.stage[static_cast<int>(Stage::Mvm)];
+    m.occupancy = ic * step;
+    m.latency = t_read + (ic - 1) * step + t_conv + tc.ima.shift_add.latency_cycles;
+    double rows = 0, cols = 0, weights = 0;
+    for (int xi : sh.xbars) {
+      rows += lm.xbars[xi].used_rows;
+      cols += lm.xbars[xi].used_cols;
+      weights += double(lm.xbars[xi].weights) * lm.xbars[xi].groups;
+    }
+    add(e, Event::CrossbarRead, double(sh.xbars.size()) * ic);
+    add(e, Event::DacConversion, rows * ic);
+    add(e, Event::InputRegisterRead, rows * tc.dac.bits * ic);
+    add(e, Event::Sample, cols * ic);
+    add(e, Event::AdcConversion, cols * ic);
+    add(e, Event::ShiftAddOp, cols * ic);
+    add(e, Event::ImaOutputWrite, cols * tc.adc.bits * ic);
+    add(e, Event::ImaOutputRead, weights * arch.mapping.accumulator_bits);
+
+    // Partial sums of output groups homed elsewhere, per position.
+    std::map<int, int64_t> psum;
+    std::map<std::pair<int64_t, int64_t>, int> home;
+    const int64_t per_replica = lm.tiles_used / lm.replication;
+    const int offset = int(sh.replica * per_replica);
+    for (const auto& s : lm.xbars)
+      if (s.row_block == 0) home[{s.group_set, s.col_block}] = s.tile + offset;
+    std::map<std::pair<int64_t, int64_t>, int64_t> here;
+    for (int xi : sh.xbars) {
+      const auto& s = lm.xbars[xi];
+      here[{s.group_set, s.col_block}] = s.weights * s.groups;
+    }
+    for (const auto& [key, outs] : here) {
+      int h = home[key];
+      if (h != sh.tile) psum[h] += outs * arch.mapping.accumulator_bits;
+    }
+    for (const auto& [h, bits] : psum) tp.psum_sends.push_back({h, bits});
+
+    // reduce: additions across row blocks (local blocks and arriving partial sums).
+    auto& r = tp.stage[static_cast<int>(Stage::Reduce)];
+    if (sh.psum_adds > 0) {
+      r.occupancy = ceil_div(sh.psum_adds, int64_t(tc.reduce.throughput()));
+      r.latency = r.occupancy + tc.reduce.latency_cycles;
+      add(e, Event::ReduceOp, double(sh.psum_adds));
+    }
+
+    // post: the hosted digital layers' operations, spread evenly over the
+    // positions and over home tiles by the outputs they own.
+    auto& p = tp.stage[static_cast<int>(Stage::Post)];
+    if (tp.home) {
+      const double positions = double(l.out.h) * l.out.w;
+      double act = hosted_ops[Event::ActivationOp] * tp.home_share / positions;
+      double pool = hosted_ops[Event::PoolOp] * tp.home_share / positions;
+      int64_t act_c = ceil_div(int64_t(std::ceil(act - 1e-9)), int64_t(tc.activation.throughput()));
+      int64_t pool_c = ceil_div(int64_t(std::ceil(pool - 1e-9)), int64_t(tc.pooling.throughput()));
+      p.occupancy = std::max(act_c, pool_c);
+      if (p.occupancy > 0) {
+        p.latency = p.occupancy + std::max(act_c ? tc.activation.latency_cycles : 0, pool_c ? tc.pooling.latency_cycles : 0);
+      }
+      add(e, Event::ActivationOp, act);
+      add(e, Event::PoolOp, pool);
+    }
+    return tp;
+  }
+
+  // Tiles of a host that receive rows (all tiles for the MVM input; home tiles for hosted layers).
+  void add_transfers(std::vector<RowTransfer>& out, int layer, int src_host, int dst_host, bool to_mvm) {
+    const Layer& x = net.layers[layer];
+    const HostProgram& dh = prog.hosts[dst_host];
+    const Layer& dl = net.layers[dh.layer];
+    const int64_t row_bits = x.out.w * x.out.c * dl.activation_bits;
+    const auto& dlm = map.layers[dh.layer];
+    std::vector<std::pair<int, double>> dsts;  // tile, fraction of the row it needs
+    for (size_t i = 0; i < dh.tiles.size(); ++i) {
+      const auto& tp = dh.tiles[i];
+      const auto& sh = dlm.tiles[i];
+      if (to_mvm) dsts.push_back({tp.tile, double(sh.input_channels) / double(dl.in.c)});
+      else if (tp.home) dsts.push_back({tp.tile, tp.home_share});
+    }
+    std::vector<std::pair<int, double>> srcs;  // tile, share of the row it holds; replica
+    std::vector<int> src_rep;
+    if (src_host < 0) {
+      srcs.push_back({-1, 1.0});
+      src_rep.push_back(0);
+    } else {
+      // Replicas split every row's positions, so each sends its part of every row.
+      const double reps = prog.hosts[src_host].replication;
+      for (const auto& tp : prog.hosts[src_host].tiles) {
+        if (!tp.home) continue;
+        srcs.push_back({tp.tile, tp.home_share / reps});
+        src_rep.push_back(tp.replica);
+      }
+    }
+    for (size_t s = 0; s < srcs.size(); ++s) {
+      for (const auto& [dt, frac] : dsts) {
+        RowTransfer rt;
+        rt.layer = layer;
+        rt.src_tile = srcs[s].first;
+        rt.dst_tile = dt;
+        rt.dst_host = dst_host;
+        rt.src_replica = src_rep[s];
+        rt.bits_per_row = std::max<int64_t>(1, int64_t(std::ceil(double(row_bits) * frac * srcs[s].second - 1e-9)));
+        // Rows needed by several consumers on the same tile travel once.
+        bool dup = false;
+        for (auto& o : out) {
+          if (o.layer == rt.layer && o.src_tile == rt.src_tile && o.dst_tile == rt.dst_tile) {
+            o.bits_per_row = std::max(o.bits_per_row, rt.bits_per_row);
+            dup = true;
+          }
+        }
+        if (!dup) out.push_back(rt);
+      }
+    }
+  }
+
+  // Which rows each conv row needs, and what completes after it.
+  void row_tables(HostProgram& h) {
+    const Layer& l = net.layers[h.layer];
+    const int me = prog.host_of_layer[h.layer];
+    h.fetch_need.resize(h.out_rows);
+    h.hosted_rows.assign(h.hosted.size(), std::vector<int64_t>(h.out_rows, 0));
+    std::map<int, size_t> remote_index;
+    for (int64_t y = 0; y < h.out_rows; ++y) {
+      h.fetch_need[y] = last_input_row(l, y) + 1;
+      std::map<int, int64_t> done;  // rows complete so far, of local layers
+      done[h.layer] = y + 1;
+      for (size_t k = 0; k < h.hosted.size(); ++k) {
+        const Layer& x = net.layers[h.hosted[k]];
+        int64_t rows = x.out.h;
+        for (int in : x.inputs) {
+          bool local = prog.host_of_layer[in] == me && net.layers[in].type != LayerType::Input;
+          int64_t in_rows = local ? done[in] : net.layers[in].out.h;
+          rows = std::min(rows, rows_complete(x, in_rows));
+        }
+        done[h.hosted[k]] = rows;
+        h.hosted_rows[k][y] = rows;
+        // Remote inputs must have delivered what those rows read.
+        for (int in : x.inputs) {
+          bool local = prog.host_of_layer[in] == me && net.layers[in].type != LayerType::Input;
+          if (local) continue;
+          if (!remote_index.count(in)) {
+            remote_index[in] = h.post_needs.size();
+            HostProgram::RemoteNeed rn;
+            rn.layer = in;
+            rn.rows.assign(h.out_rows, 0);
+            h.post_needs.push_back(rn);
+          }
+          auto& need = h.post_needs[remote_index[in]].rows[y];
+          if (rows > 0) need = std::max(need, last_input_row(x, rows - 1) + 1);
+          if (y > 0) need = std::max(need, h.post_needs[remote_index[in]].rows[y - 1]);
+        }
+      }
+    }
+  }
+
+  void run() {
+    prog.host_of_layer.assign(net.layers.size(), -1);
+    prog.rounds = map.rounds;
+    prog.input_entry_tile = map.input_tile;
+    // bits per cycle = GB/s * 8 / (cycles per ns)
+    prog.offchip_bits_per_cycle_x1000 =
+        std::max<int64_t>(1, int64_t(std::llround(arch.offchip.bandwidth_gbytes_s * 8.0 / arch.clock_ghz * 1000.0)));
+    for (int li : net.weight_layers()) {
+      prog.host_of_layer[li] = int(prog.hosts.size());
+      HostProgram h;
+      h.layer = li;
+      prog.hosts.push_back(h);
+    }
+    for (size_t i = 0; i < net.layers.size(); ++i) {
+      const auto& lm = map.layers[i];
+      if (lm.unit != "digital") continue;
+      if (lm.host < 0) {
+        prog.input_hosted.push_back(int(i));
+        digital_ops(net.layers[i], prog.io_events);
+      } else {
+        int h = prog.host_of_layer[lm.host];
+        prog.host_of_layer[i] = h;
+        prog.hosts[h].hosted.push_back(int(i));
+        digital_ops(net.layers[i], prog.hosts[h].digital_events);
+      }
+    }
+    for (auto& h : prog.hosts) {
+      const Layer& l = net.layers[h.layer];
+      const auto& lm = map.layers[h.layer];
+      h.tile_class = lm.tile_class;
+      h.input_layer = l.inputs[0];
+      h.replication = lm.replication;
+      h.round = lm.round;
+      h.out_rows = l.out.h;
+      h.out_cols = l.out.w;
+      h.input_cycles = lm.tiling.input_cycles;
+      std::vector<double> home_total(lm.replication, 0);
+      for (const auto& sh : lm.tiles) home_total[sh.replica] += double(sh.home_outputs);
+      for (const auto& sh : lm.tiles) h.tiles.push_back(tile_program(l, lm, sh, home_total[sh.replica], h.digital_events));
+      for (auto& tp : h.tiles)
+        for (const auto& ps : tp.psum_sends)
+          for (auto& o : h.tiles)
+            if (o.tile == ps.home_tile) o.psum_senders++;
+      row_tables(h);
+    }
+    // Row transfers: every layer read by a layer on another host, or the network output.
+    prog.output_layer = int(net.layers.size()) - 1;
+    auto consumers = net.consumers();
+    for (size_t x = 0; x < net.layers.size(); ++x) {
+      int src_host = prog.host_of_layer[x];  // -1: the input stream
+      bool on_input = net.layers[x].type == LayerType::Input || src_host < 0;
+      for (int y : consumers[x]) {
+        int dst_host = prog.host_of_layer[y];
+        if (dst_host < 0) continue;  // consumed on the input stream itself
+        bool mvm = net.layers[y].has_weights();
+        if (!mvm && dst_host == src_host) continue;  // same tiles
+        auto& list = on_input ? prog.input_sends : prog.hosts[src_host].sends;
+        add_transfers(list, int(x), on_input ? -1 : src_host, dst_host, mvm);
+      }
+    }
+    // The network's output leaves the chip from its host's home tiles.
+    {
+      const Layer& out = net.layers[prog.output_layer];
+      int h = prog.host_of_layer[prog.output_layer];
+      if (h >= 0) {
+        int64_t row_bits = out.out.w * out.out.c * net.layers[prog.hosts[h].layer].activation_bits;
+        for (const auto& tp : prog.hosts[h].tiles) {
+          if (!tp.home) continue;
+          RowTransfer rt;
+          rt.layer = prog.output_layer;
+          rt.src_tile = tp.tile;
+          rt.dst_tile = -1;
+          rt.src_replica = tp.replica;
+          rt.bits_per_row = std::max<int64_t>(
+              1, int64_t(std::ceil(double(row_bits) * tp.home_share / prog.hosts[h].replication - 1e-9)));
+          prog.hosts[h].sends.push_back(rt);
+        }
+        prog.io_events[Event::OffchipByte] += double(out.out.size()) * net.layers[prog.hosts[h].layer].activation_bits / 8.0;
+      }
+    }
+    {
+      // The image crosses the off-chip interface once, at the first layer's precision.
+      int abits = prog.hosts.empty() ? 8 : net.layers[prog.hosts.front().layer].activation_bits;
+      prog.io_events[Event::OffchipByte] += double(net.layers[0].out.size()) * abits / 8.0;
+    }
+    // Weight reload: rounds after the first reprogram the arrays they use.
+    if (prog.rounds > 1) {
+      double cells = 0, bits = 0;
+      int64_t rows = 0;
+      for (const auto& h : prog.hosts) {
+        if (h.round == 0) continue;
+        const auto& lm = map.layers[h.layer];
+        const auto& tc = arch.tile_classes[lm.tile_class];
+        cells += double(lm.tiling.used_cells) * lm.replication;
+        bits += double(net.layers[h.layer].weights()) * net.layers[h.layer].weight_bits;
+        rows = std::max<int64_t>(rows, int64_t(std::ceil(tc.crossbar.rows * tc.crossbar.write_ns_per_row * arch.clock_ghz)));
+      }
+      // Spread evenly over the extra rounds; each round streams its weights in and programs row by row.
+      double per_round = 1.0 / (prog.rounds - 1);
+      prog.reload_events[Event::CellWrite] = cells * per_round;
+      prog.reload_events[Event::OffchipByte] = bits / 8.0 * per_round;
+      prog.reload_cycles = std::max(rows, offchip_cycles(prog, int64_t(bits * per_round)));
+    }
+  }
+};
+
+}  // namespace
+
+Program compile(const Network& net, const ArchConfig& arch, const Mapping& mapping) {
+  Compiler c{net, arch, mapping, {}};
+  c.run();
+  return c.prog;
+}
+
+}  // namespace tessera

@@ -1,0 +1,132 @@
+// Compilation of a mapped network into per-tile programs: compact loop
+// descriptors, never one record per MAC or per cycle. Both timing models read
+// the same program: the analytical model composes its stage times without
+// contention, the SystemC model executes it cycle by cycle with arbitration.
+//
+// Execution model (docs/architecture.md): every weight layer is a "host". Its
+// tiles process output positions row by row; per position a tile runs the
+// stages fetch (tile buffer -> bus -> IMA input registers), mvm (input cycles
+// of crossbar reads and ADC conversions), and on the tiles that own output
+// channels ("home" tiles) reduce (partial sums of other row blocks) and post
+// (the hosted digital layers: activation, pooling, residual add). A tile that
+// is not home for some outputs sends their partial sums to the home tile per
+// position. When rows of a layer complete, they are sent to the tiles that
+// consume them (line-buffer granularity).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "arch/config/arch_config.hpp"
+#include "arch/cost/events.hpp"
+#include "arch/mapping/mapping.hpp"
+#include "workloads/ir/network.hpp"
+
+namespace tessera {
+
+// A stage that can take a new position every `occupancy` cycles and hands
+// each on after `latency` cycles.
+struct StageTime {
+  int64_t occupancy = 0;
+  int64_t latency = 0;
+};
+
+enum class Stage { Fetch, Mvm, Reduce, Post, kCount };
+constexpr int kStages = static_cast<int>(Stage::kCount);
+const char* to_string(Stage s);
+
+struct PsumSend {
+  int home_tile;  // global tile index
+  int64_t bits;   // per position
+};
+
+struct TileProgram {
+  int tile = 0;
+  int replica = 0;
+  bool home = false;                 // owns output channels (reduce + post run here)
+  StageTime stage[kStages];
+  int64_t fetch_bits = 0;            // per position, read from the tile buffer
+  int64_t buffer_port_cycles = 0;    // cycles the fetch holds a buffer port
+  std::vector<PsumSend> psum_sends;  // per position
+  int psum_senders = 0;              // tiles sending partial sums here per position
+  double home_share = 0;             // fraction of the host's outputs owned here
+  EventCounts events_per_position;   // everything but transfers
+  // Convenience for the timing models.
+  const StageTime& at(Stage s) const { return stage[static_cast<int>(s)]; }
+};
+
+// Rows of `layer` sent from `src_tile` to `dst_tile` (-1: off chip).
+struct RowTransfer {
+  int layer = -1;        // network layer whose rows are sent
+  int src_tile = -1;
+  int dst_tile = -1;
+  int dst_host = -1;     // index into Program::hosts of the consumer (-1: off chip)
+  int src_replica = 0;   // the sender replica (rows y with y % replication == replica)
+  int64_t bits_per_row = 0;
+};
+
+struct HostProgram {
+  int layer = -1;                 // the weight layer
+  int tile_class = 0;
+  int input_layer = -1;           // producer of the layer's input
+  int replication = 1;
+  int round = 0;                  // weight-reload round
+  int64_t out_rows = 0, out_cols = 0;
+  int input_cycles = 1;
+  std::vector<int> hosted;        // digital layers run on this host, in order
+  std::vector<TileProgram> tiles;
+  std::vector<RowTransfer> sends; // rows of this host's layers sent elsewhere
+  EventCounts digital_events;     // hosted layers' operations (whole inference)
+
+  // Row dependencies, per output row y of the weight layer (counts of rows):
+  std::vector<int64_t> fetch_need;  // rows of input_layer that row y's windows read
+  struct RemoteNeed {
+    int layer = -1;                 // a layer computed on another host (or the input stream)
+    std::vector<int64_t> rows;      // rows of it the post stage of row y needs
+  };
+  std::vector<RemoteNeed> post_needs;
+  std::vector<std::vector<int64_t>> hosted_rows;  // [k][y]: rows of hosted[k] complete after row y
+
+  // Replicas split each row's positions: replica r takes columns x = r mod replication.
+  int64_t cols_of_replica(int r) const { return (out_cols - r + replication - 1) / replication; }
+  // Rows of `layer` (this host's weight layer or a hosted one) complete after row y.
+  int64_t rows_done(int layer_index, int64_t y) const;
+};
+
+struct Program {
+  std::vector<HostProgram> hosts;     // in network order
+  std::vector<int> host_of_layer;     // network layer -> host index (-1: input stream)
+  std::vector<int> input_hosted;      // digital layers run on the input stream
+  std::vector<RowTransfer> input_sends;  // off chip -> tiles (src_tile = -1)
+  int output_layer = -1;              // the network's last layer, sent off chip
+  int rounds = 1;
+  int64_t reload_cycles = 0;          // per extra round
+  EventCounts reload_events;          // per extra round
+  EventCounts io_events;              // off-chip input and output
+  int input_entry_tile = 0;           // router where off-chip data enter
+  int64_t offchip_bits_per_cycle_x1000 = 0;  // off-chip bandwidth, millibits per cycle
+};
+
+Program compile(const Network& net, const ArchConfig& arch, const Mapping& mapping);
+
+// Tile where a transfer starts or ends: off-chip data (-1) enter and leave at the entry tile's router.
+inline int endpoint(const Program& p, int tile) { return tile < 0 ? p.input_entry_tile : tile; }
+
+// Row dependencies (line-buffer granularity).
+// Last input row that output row `out_row` of `l` reads.
+int64_t last_input_row(const Layer& l, int64_t out_row);
+// Output rows of `l` complete once `in_rows` input rows are complete.
+int64_t rows_complete(const Layer& l, int64_t in_rows);
+
+// Contention-free transfer of `bits` from tile to tile over the NoC:
+// (links - 1) * hop_cycles + flits cycles; 0 within one tile.
+int64_t flits(const ArchConfig& arch, int64_t bits);
+int64_t transfer_cycles(const ArchConfig& arch, int src_tile, int dst_tile, int64_t bits);
+// Events of one transfer: router and link flits; the sender's output register
+// when it leaves a tile; the receiver's buffer write when it lands in a buffer.
+EventCounts transfer_events(const ArchConfig& arch, int src_tile, int dst_tile, int64_t bits, bool from_tile,
+                            bool into_buffer);
+// Cycles the off-chip interface is busy moving `bits`.
+int64_t offchip_cycles(const Program& p, int64_t bits);
+
+}  // namespace tessera

@@ -1,0 +1,17 @@
+#include "arch/components/digital_unit.hpp"
+
+#include "workloads/io/toml_reader.hpp"
+
+namespace tessera {
+
+void DigitalUnitParams::load(const io::Section& s) {
+  count = int(s.integer("count", "number of units", count, 1, 1 << 20));
+  ops_per_cycle = int(s.integer("ops_per_cycle", "operations per cycle per unit", ops_per_cycle, 1, 1 << 16));
+  latency_cycles = int(s.integer("latency_cycles", "pipeline latency (cycles)", latency_cycles, 0, 1 << 16));
+  energy_pj = s.number("energy_pj", "energy per operation (pJ)", energy_pj, 0, 1e6);
+  area_mm2 = s.number("area_mm2", "area per unit (mm^2)", area_mm2, 0, 1e4);
+  leakage_mw = s.number("leakage_mw", "static power per unit (mW)", leakage_mw, 0, 1e6);
+  s.finish();
+}
+
+}  // namespace tessera

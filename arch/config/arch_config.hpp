@@ -1,0 +1,64 @@
+// The hardware description: chip -> tile classes -> IMAs -> crossbars with
+// their periphery, the on-chip network, the off-chip interface and the
+// mapping policy. Parsed from configs/arch/*.toml into plain structs, every
+// value checked in one place (the load functions), `--set` overrides applied first.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "arch/components/storage.hpp"
+#include "arch/components/tile.hpp"
+#include "arch/noc/topology.hpp"
+#include "workloads/io/toml_reader.hpp"
+
+namespace tessera {
+
+struct OffchipParams {
+  double bandwidth_gbytes_s = 25.6;  // GB/s
+  double energy_pj_per_byte = 0;
+  double area_mm2 = 0;
+  double leakage_mw = 0;
+  bool count_in_chip = false;        // include in the chip totals (ISAAC reports them separately)
+
+  void load(const io::Section& s);
+};
+
+struct MappingParams {
+  std::string signed_weights = "differential";  // differential pair columns, or offset + reference column
+  std::string rule = "first_fit";               // how layers pick a tile class
+  std::map<std::string, std::string> layer_class;  // [mapping.layers] layer = "class"
+  std::string replicate = "none";               // none | balance
+  int max_replication = 16;
+  bool weight_reload = false;                   // allow networks larger than the chip
+  std::string schedule = "pipelined";           // pipelined (ISAAC) | layer (layer by layer)
+  int accumulator_bits = 32;                    // partial sums moved between tiles
+
+  void load(const io::Section& s);
+};
+
+struct ArchConfig {
+  std::string file;
+  std::string name;
+  double clock_ghz = 1.0;
+  NocParams noc;
+  StorageParams global_buffer;
+  OffchipParams offchip;
+  std::vector<TileClassParams> tile_classes;
+  MappingParams mapping;
+  std::vector<std::string> overrides;  // the --set assignments applied
+
+  int total_tiles() const;
+  int class_index(const std::string& name) const;  // -1 if absent
+  double cycle_ns() const { return 1.0 / clock_ghz; }
+  int cycles(double ns) const;  // ns rounded up to whole cycles (at least 1)
+};
+
+// Loads a preset and applies `--set` overrides; InputError on any bad value.
+ArchConfig load_arch(const std::string& path, const std::vector<std::string>& overrides = {});
+ArchConfig read_arch(const io::Section& root);
+// Every parameter of the arch config with type, default, range and description.
+std::vector<io::ParamInfo> describe_arch();
+
+}  // namespace tessera

@@ -1,0 +1,81 @@
+// tessera list: presets and zoo networks; describe-config: every config key;
+// export-net: a network as a TOML file.
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "arch/config/arch_config.hpp"
+#include "sim/cli/common.hpp"
+#include "sim/cli/options.hpp"
+#include "sim/report/report.hpp"
+#include "workloads/importers/network_toml.hpp"
+#include "workloads/load.hpp"
+#include "workloads/zoo/zoo.hpp"
+
+namespace tessera::cli {
+
+int cmd_list(const Args& args) {
+  po::options_description desc("list options");
+  desc.add_options()("help,h", "this help");
+  po::variables_map vm;
+  if (!parse(args, desc, vm, "tessera list")) return 0;
+  namespace fs = std::filesystem;
+  std::cout << "arch presets (" << configs_dir() << "/arch):\n";
+  std::vector<std::string> presets;
+  if (fs::exists(configs_dir() + "/arch"))
+    for (const auto& e : fs::directory_iterator(configs_dir() + "/arch"))
+      if (e.path().extension() == ".toml") presets.push_back(e.path().stem().string());
+  std::sort(presets.begin(), presets.end());
+  for (const auto& p : presets) std::cout << "  " << p << "\n";
+  std::cout << "\nzoo networks (--net NAME[:key=value,...]; every network takes wbits=, abits=):\n";
+  for (const auto& e : zoo::entries()) {
+    std::cout << "  " << e.name << std::string(e.name.size() < 16 ? 16 - e.name.size() : 1, ' ') << e.description;
+    if (!e.parameters.empty()) std::cout << "  [" << e.parameters << "]";
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+int cmd_describe_config(const Args& args) {
+  po::options_description desc("describe-config options");
+  desc.add_options()("help,h", "this help")("markdown", "print a Markdown table (docs/config-reference.md)");
+  po::variables_map vm;
+  if (!parse(args, desc, vm, "tessera describe-config [--markdown]")) return 0;
+  auto params = describe_arch();
+  if (vm.count("markdown")) {
+    std::cout << "| key | type | default | allowed | description |\n| --- | --- | --- | --- | --- |\n";
+    for (const auto& p : params)
+      std::cout << "| `" << p.path << "` | " << p.type << " | " << (p.default_value.empty() ? "required" : "`" + p.default_value + "`")
+                << " | " << p.allowed << " | " << p.description << " |\n";
+  } else {
+    for (const auto& p : params)
+      std::cout << p.path << " (" << p.type << (p.default_value.empty() ? ", required" : ", default " + p.default_value)
+                << (p.allowed.empty() ? "" : ", " + p.allowed) << "): " << p.description << "\n";
+  }
+  return 0;
+}
+
+int cmd_export_net(const Args& args) {
+  po::options_description desc("export-net options");
+  std::string net, out;
+  desc.add_options()("help,h", "this help")("net", po::value(&net)->required(), "zoo network or network file")(
+      "output,o", po::value(&out), "write the TOML here (default: standard output)");
+  po::variables_map vm;
+  if (!parse(args, desc, vm, "tessera export-net --net NAME [-o FILE]")) return 0;
+  std::string text = network_to_toml(load_network(net));
+  if (out.empty()) std::cout << text;
+  else write_file_atomic(out, text);
+  return 0;
+}
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> c = {
+      {"estimate", "analytical latency, energy and area of a network on an accelerator", cmd_estimate},
+      {"list", "arch presets and zoo networks", cmd_list},
+      {"describe-config", "every arch config key with type, default and meaning", cmd_describe_config},
+      {"export-net", "write a network (zoo or file) as a TOML network file", cmd_export_net},
+  };
+  return c;
+}
+
+}  // namespace tessera::cli

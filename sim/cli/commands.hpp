@@ -1,0 +1,24 @@
+// Subcommands of the `tessera` binary. Each parses its own options and returns
+// the process exit code: 0 success, 1 internal error, 2 bad input.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace tessera::cli {
+
+using Args = std::vector<std::string>;
+
+int cmd_estimate(const Args& args);
+int cmd_list(const Args& args);
+int cmd_describe_config(const Args& args);
+int cmd_export_net(const Args& args);
+
+struct Command {
+  const char* name;
+  const char* summary;
+  int (*run)(const Args&);
+};
+const std::vector<Command>& commands();
+
+}  // namespace tessera::cli

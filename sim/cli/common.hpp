@@ -1,0 +1,24 @@
+// Pieces shared by the subcommands: locating presets, loading the network
+// and the arch config with overrides, writing outputs.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "arch/config/arch_config.hpp"
+#include "workloads/ir/network.hpp"
+
+namespace tessera::cli {
+
+// "isaac" -> <configs>/arch/isaac.toml; a path is returned unchanged.
+std::string resolve_arch(const std::string& name_or_path);
+std::string configs_dir();
+std::string default_arch();
+
+struct Inputs {
+  Network net;
+  ArchConfig arch;
+};
+Inputs load_inputs(const std::string& net_spec, const std::string& arch_spec, const std::vector<std::string>& sets);
+
+}  // namespace tessera::cli

@@ -1,0 +1,280 @@
+#include "sim/report/report.hpp"
+
+#include <fmt/format.h>
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "arch/analytical/model.hpp"
+
+#ifndef TESSERA_VERSION
+#define TESSERA_VERSION "0.0.0"
+#endif
+
+namespace tessera {
+
+Report build_report(const Network& net, const ArchConfig& arch, const Mapping& map, const Program& prog,
+                    const CostTable& cost, const RunResult& run) {
+  Report r;
+  r.tool_version = TESSERA_VERSION;
+  r.model = run.model;
+  r.schedule = run.schedule;
+  r.network = net.name;
+  r.arch_name = arch.name;
+  r.arch_file = arch.file;
+  r.overrides = arch.overrides;
+  r.clock_ghz = arch.clock_ghz;
+  r.tiles_total = arch.total_tiles();
+  for (int n : map.tiles_used_per_class) r.tiles_used += n;
+  r.rounds = prog.rounds;
+  r.cycles = run.cycles;
+  r.latency_s = double(run.cycles) / (arch.clock_ghz * 1e9);
+  r.model_wall_s = run.wall_seconds;
+  r.sim_events = run.sim_events;
+  r.links = run.links;
+
+  int64_t slowest = 1;  // busy cycles per image of the slowest layer
+  for (size_t hi = 0; hi < prog.hosts.size(); ++hi) {
+    const auto& h = prog.hosts[hi];
+    const auto& hr = run.hosts[hi];
+    const Layer& l = net.layers[h.layer];
+    const auto& lm = map.layers[h.layer];
+    LayerReport lr;
+    lr.name = l.name;
+    lr.type = to_string(l.type);
+    for (int x : h.hosted) lr.hosted.push_back(net.layers[x].name);
+    lr.tile_class = arch.tile_classes[lm.tile_class].name;
+    lr.tiles = lm.tiles_used;
+    lr.crossbars = lm.tiling.crossbars * lm.replication;
+    lr.replication = lm.replication;
+    lr.round = lm.round;
+    lr.matrix_rows = lm.tiling.rows;
+    lr.matrix_cols = lm.tiling.cols;
+    lr.slices = lm.tiling.slices;
+    lr.input_cycles = lm.tiling.input_cycles;
+    lr.row_blocks = lm.tiling.row_blocks;
+    lr.col_blocks = lm.tiling.col_blocks;
+    lr.row_utilisation = lm.row_utilisation;
+    lr.col_utilisation = lm.col_utilisation;
+    lr.cell_utilisation = lm.cell_utilisation;
+    lr.array_utilisation = lm.array_utilisation;
+    lr.macs = l.macs();
+    lr.positions = l.positions();
+    lr.start_cycle = hr.start;
+    lr.end_cycle = hr.end;
+    lr.layer_latency_cycles = hr.layer_latency;
+    lr.busy = hr.busy;
+    lr.stall = hr.stall;
+    lr.energy_pj = cost.energy_by_component(lm.tile_class, hr.events);
+    lr.energy_total_pj = CostTable::sum(lr.energy_pj);
+    for (int c = 0; c < kComponents; ++c) r.energy_pj[c] += lr.energy_pj[c];
+    r.events += hr.events;
+    const HostPipeline pipe = host_pipeline(arch, h);
+    int64_t bottleneck = 0;
+    for (const auto& s : pipe.stages) bottleneck = std::max(bottleneck, s.occupancy);
+    slowest = std::max(slowest, bottleneck * h.out_rows * pipe.items_per_row);
+    r.layers.push_back(std::move(lr));
+  }
+  const int cls0 = prog.hosts.empty() ? 0 : prog.hosts.front().tile_class;
+  auto add_energy = [&](const EventCounts& e) {
+    auto v = cost.energy_by_component(cls0, e);
+    for (int c = 0; c < kComponents; ++c) r.energy_pj[c] += v[c];
+    r.events += e;
+  };
+  add_energy(run.io_events);
+  add_energy(run.reload_events);
+
+  const auto& leak = cost.chip_leakage_mw();
+  r.leakage_mw = CostTable::sum(leak);
+  // mW * ns = pJ
+  r.energy_pj[static_cast<int>(Component::Leakage)] += r.leakage_mw * double(run.cycles) / arch.clock_ghz;
+  r.energy_total_pj = CostTable::sum(r.energy_pj);
+  r.area_mm2 = cost.chip_area_mm2();
+  r.area_total_mm2 = CostTable::sum(r.area_mm2);
+  r.peak_power_mw = cost.chip_peak_mw();
+  r.peak_power_total_mw = CostTable::sum(r.peak_power_mw);
+
+  r.macs = net.macs();
+  r.ops = 2.0 * double(r.macs);
+  r.latency_fps = r.latency_s > 0 ? 1.0 / r.latency_s : 0;
+  r.throughput_fps = arch.mapping.schedule == "layer" ? r.latency_fps : arch.clock_ghz * 1e9 / double(slowest);
+  r.tops = r.ops * r.throughput_fps / 1e12;
+  const double energy_j = r.energy_total_pj * 1e-12;
+  r.tops_per_w = energy_j > 0 ? r.ops / energy_j / 1e12 : 0;
+  r.tops_per_mm2 = r.area_total_mm2 > 0 ? r.tops / r.area_total_mm2 : 0;
+  r.edap = energy_j * r.latency_s * r.area_total_mm2;
+  return r;
+}
+
+namespace {
+
+nlohmann::ordered_json components(const ComponentValues& v) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (int c = 0; c < kComponents; ++c)
+    if (v[c] != 0) j[to_string(static_cast<Component>(c))] = v[c];
+  return j;
+}
+
+}  // namespace
+
+void write_json(const Report& r, std::ostream& os) {
+  using J = nlohmann::ordered_json;
+  J j;
+  j["schema"] = r.schema;
+  j["tool_version"] = r.tool_version;
+  j["model"] = r.model;
+  j["schedule"] = r.schedule;
+  j["network"] = r.network;
+  j["arch"] = {{"name", r.arch_name}, {"file", r.arch_file}, {"overrides", r.overrides}, {"clock_ghz", r.clock_ghz},
+               {"tiles_total", r.tiles_total}, {"tiles_used", r.tiles_used}, {"weight_reload_rounds", r.rounds}};
+  J totals;
+  totals["cycles"] = r.cycles;
+  totals["latency_s"] = r.latency_s;
+  totals["energy_pj"] = r.energy_total_pj;
+  totals["energy_by_component_pj"] = components(r.energy_pj);
+  totals["area_mm2"] = r.area_total_mm2;
+  totals["area_by_component_mm2"] = components(r.area_mm2);
+  totals["peak_power_mw"] = r.peak_power_total_mw;
+  totals["peak_power_by_component_mw"] = components(r.peak_power_mw);
+  totals["leakage_power_mw"] = r.leakage_mw;
+  j["totals"] = totals;
+  j["metrics"] = {{"macs", r.macs},
+                  {"ops", r.ops},
+                  {"throughput_fps", r.throughput_fps},
+                  {"latency_fps", r.latency_fps},
+                  {"tops", r.tops},
+                  {"tops_per_w", r.tops_per_w},
+                  {"tops_per_mm2", r.tops_per_mm2},
+                  {"edap_j_s_mm2", r.edap}};
+  J events = J::object();
+  for (int e = 0; e < kEvents; ++e)
+    if (r.events.n[e] != 0) events[to_string(static_cast<Event>(e))] = r.events.n[e];
+  j["events"] = events;
+  J layers = J::array();
+  for (const auto& l : r.layers) {
+    J lj;
+    lj["name"] = l.name;
+    lj["type"] = l.type;
+    lj["hosted"] = l.hosted;
+    lj["mapping"] = {{"tile_class", l.tile_class},
+                     {"tiles", l.tiles},
+                     {"crossbars", l.crossbars},
+                     {"replication", l.replication},
+                     {"round", l.round},
+                     {"matrix_rows", l.matrix_rows},
+                     {"matrix_cols", l.matrix_cols},
+                     {"slices", l.slices},
+                     {"input_cycles", l.input_cycles},
+                     {"row_blocks", l.row_blocks},
+                     {"col_blocks", l.col_blocks},
+                     {"row_utilisation", l.row_utilisation},
+                     {"col_utilisation", l.col_utilisation},
+                     {"cell_utilisation", l.cell_utilisation},
+                     {"array_utilisation", l.array_utilisation}};
+    lj["macs"] = l.macs;
+    lj["positions"] = l.positions;
+    lj["start_cycle"] = l.start_cycle;
+    lj["end_cycle"] = l.end_cycle;
+    lj["layer_latency_cycles"] = l.layer_latency_cycles;
+    J busy = J::object(), stall = J::object();
+    for (int s = 0; s < kStages; ++s) busy[to_string(static_cast<Stage>(s))] = l.busy[s];
+    for (int s = 0; s < kStallCauses; ++s) stall[to_string(static_cast<StallCause>(s))] = l.stall[s];
+    lj["busy_cycles"] = busy;
+    lj["stall_cycles"] = stall;
+    lj["energy_pj"] = l.energy_total_pj;
+    lj["energy_by_component_pj"] = components(l.energy_pj);
+    layers.push_back(lj);
+  }
+  j["layers"] = layers;
+  J run = {{"wall_s", r.model_wall_s}};
+  if (r.sim_events) run["sim_events"] = r.sim_events;
+  if (!r.links.empty()) {
+    J links = J::array();
+    for (const auto& l : r.links)
+      if (l.busy || l.contention) links.push_back({{"name", l.name}, {"busy_cycles", l.busy}, {"contention_cycles", l.contention}});
+    run["links"] = links;
+  }
+  j["run"] = run;
+  os << j.dump(2) << "\n";
+}
+
+void write_layers_csv(const Report& r, std::ostream& os) {
+  os << "layer,type,tile_class,tiles,crossbars,replication,slices,input_cycles,row_blocks,col_blocks,"
+        "cell_utilisation,macs,start_cycle,end_cycle,layer_latency_cycles,energy_pj";
+  for (int c = 0; c < kComponents; ++c) os << ",energy_" << to_string(static_cast<Component>(c)) << "_pj";
+  os << "\n";
+  for (const auto& l : r.layers) {
+    os << l.name << "," << l.type << "," << l.tile_class << "," << l.tiles << "," << l.crossbars << "," << l.replication
+       << "," << l.slices << "," << l.input_cycles << "," << l.row_blocks << "," << l.col_blocks << ","
+       << fmt::format("{:.4f}", l.cell_utilisation) << "," << l.macs << "," << l.start_cycle << "," << l.end_cycle << ","
+       << l.layer_latency_cycles << "," << fmt::format("{:.6g}", l.energy_total_pj);
+    for (int c = 0; c < kComponents; ++c) os << "," << fmt::format("{:.6g}", l.energy_pj[c]);
+    os << "\n";
+  }
+}
+
+namespace {
+std::string si(double v, const char* unit) {
+  const char* prefixes[] = {"p", "n", "u", "m", "", "k", "M", "G", "T"};
+  int i = 4;
+  double a = std::fabs(v);
+  while (a >= 1000 && i < 8) { a /= 1000; v /= 1000; ++i; }
+  while (a > 0 && a < 1 && i > 0) { a *= 1000; v *= 1000; --i; }
+  return fmt::format("{:.3g} {}{}", v, prefixes[i], unit);
+}
+}  // namespace
+
+void print_console(const Report& r, std::ostream& os) {
+  os << fmt::format("tessera {} — {} of '{}' on '{}' ({} schedule)\n", r.tool_version, r.model, r.network, r.arch_name,
+                    r.schedule);
+  os << fmt::format("{:<22} {:>6} {:>6} {:>5} {:>7} {:>12} {:>12} {:>11}\n", "layer", "tiles", "xbars", "util",
+                    "cycles", "start", "end", "energy");
+  for (const auto& l : r.layers) {
+    std::string name = l.name.size() > 22 ? l.name.substr(0, 21) + "~" : l.name;
+    os << fmt::format("{:<22} {:>6} {:>6} {:>4.0f}% {:>7} {:>12} {:>12} {:>11}\n", name, l.tiles, l.crossbars,
+                      100 * l.cell_utilisation, si(double(l.end_cycle - l.start_cycle), ""), l.start_cycle, l.end_cycle,
+                      si(l.energy_total_pj * 1e-12, "J"));
+  }
+  os << fmt::format("\nlatency    {} cycles = {}   throughput {:.4g} frames/s\n", r.cycles, si(r.latency_s, "s"),
+                    r.throughput_fps);
+  os << fmt::format("energy     {} per inference\n", si(r.energy_total_pj * 1e-12, "J"));
+  std::string parts;
+  for (int c = 0; c < kComponents; ++c) {
+    if (r.energy_pj[c] <= 0) continue;
+    double pct = 100 * r.energy_pj[c] / r.energy_total_pj;
+    if (pct < 0.05) continue;
+    parts += fmt::format("{} {:.1f}%  ", to_string(static_cast<Component>(c)), pct);
+  }
+  os << "           " << parts << "\n";
+  os << fmt::format("area       {:.4g} mm^2   peak power {}   tiles used {}/{}\n", r.area_total_mm2,
+                    si(r.peak_power_total_mw * 1e-3, "W"), r.tiles_used, r.tiles_total);
+  os << fmt::format("metrics    {:.4g} TOPS   {:.4g} TOPS/W   {:.4g} TOPS/mm^2   EDAP {:.4g} J*s*mm^2   ({:.3g} GMACs)\n",
+                    r.tops, r.tops_per_w, r.tops_per_mm2, r.edap, double(r.macs) / 1e9);
+  os << fmt::format("model time {}\n", si(r.model_wall_s, "s"));
+}
+
+void write_file_atomic(const std::string& path, const std::string& text) {
+  namespace fs = std::filesystem;
+  fs::path p(path);
+  if (p.has_parent_path() && !fs::exists(p.parent_path())) {
+    throw InputError({path, 0, 0}, "", "output directory '" + p.parent_path().string() + "' does not exist");
+  }
+  fs::path tmp = p;
+  tmp += ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream f(tmp);
+    if (!f) throw InputError({path, 0, 0}, "", "cannot write output file");
+    f << text;
+    f.flush();
+    if (!f) throw InputError({path, 0, 0}, "", "failed while writing output file");
+  }
+  fs::rename(tmp, p);
+}
+
+}  // namespace tessera
