@@ -1,0 +1,112 @@
+#include "nas/ir_model.hpp"
+
+#include <algorithm>
+
+namespace tessera::nas {
+
+namespace F = torch::nn::functional;
+
+std::string module_name(int layer, const std::string& name) {
+  std::string s = std::to_string(layer) + "_" + name;
+  std::replace(s.begin(), s.end(), '.', '_');
+  return s;
+}
+
+IrModelImpl::IrModelImpl(const Network& net) : net_(net) {
+  const size_t n = net_.layers.size();
+  conv_.assign(n, nullptr);
+  linear_.assign(n, nullptr);
+  bn_.assign(n, nullptr);
+  last_use_.assign(n, -1);
+  for (size_t i = 0; i < n; ++i) {
+    const Layer& l = net_.layers[i];
+    for (int p : l.inputs) last_use_[p] = std::max(last_use_[p], int(i));
+    const std::string name = module_name(int(i), l.name);
+    switch (l.type) {
+      case LayerType::Conv2d:
+        conv_[i] = register_module(
+            name, torch::nn::Conv2d(torch::nn::Conv2dOptions(l.in.c, l.out_channels, {l.kernel_h, l.kernel_w})
+                                        .stride({l.stride_h, l.stride_w})
+                                        .padding({l.pad_h, l.pad_w})
+                                        .dilation({l.dilation_h, l.dilation_w})
+                                        .groups(l.groups)
+                                        .bias(l.bias)));
+        break;
+      case LayerType::Linear:
+        linear_[i] = register_module(name, torch::nn::Linear(torch::nn::LinearOptions(l.in.size(), l.out_channels).bias(l.bias)));
+        break;
+      case LayerType::BatchNorm:
+        bn_[i] = register_module(name, torch::nn::BatchNorm2d(l.in.c));
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+torch::Tensor IrModelImpl::layer_forward(int i, const std::vector<torch::Tensor>& outs) {
+  const Layer& l = net_.layers[i];
+  const torch::Tensor& x = outs[l.inputs.empty() ? 0 : l.inputs[0]];
+  switch (l.type) {
+    case LayerType::Input:
+      return x;
+    case LayerType::Conv2d:
+      return conv_[i]->forward(x);
+    case LayerType::Linear:
+      return linear_[i]->forward(x.reshape({x.size(0), l.in.size()})).reshape({x.size(0), l.out_channels, 1, 1});
+    case LayerType::MaxPool:
+      return F::max_pool2d(x, F::MaxPool2dFuncOptions({l.kernel_h, l.kernel_w})
+                                  .stride({l.stride_h, l.stride_w})
+                                  .padding({l.pad_h, l.pad_w})
+                                  .dilation({l.dilation_h, l.dilation_w}));
+    case LayerType::AvgPool:
+      return F::avg_pool2d(x, F::AvgPool2dFuncOptions({l.kernel_h, l.kernel_w})
+                                  .stride({l.stride_h, l.stride_w})
+                                  .padding({l.pad_h, l.pad_w}));
+    case LayerType::GlobalAvgPool:
+      return x.mean({2, 3}, /*keepdim=*/true);
+    case LayerType::Add: {
+      torch::Tensor sum;
+      for (int p : l.inputs) {
+        torch::Tensor t = outs[p];
+        if (t.size(1) < l.out.c) t = F::pad(t, F::PadFuncOptions({0, 0, 0, 0, 0, l.out.c - t.size(1)}));
+        sum = sum.defined() ? sum + t : t;
+      }
+      return sum;
+    }
+    case LayerType::Concat: {
+      std::vector<torch::Tensor> parts;
+      for (int p : l.inputs) parts.push_back(outs[p]);
+      return torch::cat(parts, 1);
+    }
+    case LayerType::Relu:
+      return torch::relu(x);
+    case LayerType::BatchNorm:
+      return bn_[i]->forward(x);
+    case LayerType::Flatten:
+      return x.reshape({x.size(0), l.out.c, 1, 1});
+  }
+  return x;
+}
+
+std::vector<torch::Tensor> IrModelImpl::forward_all(torch::Tensor x) {
+  std::vector<torch::Tensor> outs(net_.layers.size());
+  outs[0] = x;
+  for (size_t i = 1; i < outs.size(); ++i) outs[i] = layer_forward(int(i), outs);
+  return outs;
+}
+
+torch::Tensor IrModelImpl::forward(torch::Tensor x) {
+  std::vector<torch::Tensor> outs(net_.layers.size());
+  outs[0] = x;
+  const int last = int(outs.size()) - 1;
+  for (int i = 1; i <= last; ++i) {
+    outs[i] = layer_forward(i, outs);
+    // Free activations nobody reads any more (keeps ResNet training memory flat).
+    for (int p : net_.layers[i].inputs)
+      if (last_use_[p] == i) outs[p] = torch::Tensor();
+  }
+  return outs[last].reshape({x.size(0), -1});
+}
+
+}  // namespace tessera::nas

@@ -1,0 +1,51 @@
+// A libtorch module built from the network IR, layer by layer, so that the
+// trained network is exactly the one the mapper and the simulator see.
+// Activations are kept 4-D (N x C x H x W) throughout, matching the IR's
+// shapes; flatten gives N x (C*H*W) x 1 x 1 and linear layers read their
+// input as N x in.size(). forward() returns the last layer's output as N x size.
+//
+// Conventions the simulator shares: an add zero-extends inputs with fewer
+// channels by appending zero channels after the existing ones (ResNet option
+// A); average pooling counts padded positions (PyTorch's default); pooling
+// rounds the output size down.
+//
+// Includes <torch/torch.h>: for nas/ translation units only.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <vector>
+
+#include "workloads/ir/network.hpp"
+
+namespace tessera::nas {
+
+class IrModelImpl : public torch::nn::Module {
+ public:
+  explicit IrModelImpl(const Network& net);
+
+  torch::Tensor forward(torch::Tensor x);
+  // Every layer's output (index = IR layer index), for tests and inspection.
+  std::vector<torch::Tensor> forward_all(torch::Tensor x);
+
+  const Network& network() const { return net_; }
+  // Modules of IR layers; null holders for layers of other types.
+  const torch::nn::Conv2d& conv(int layer) const { return conv_[layer]; }
+  const torch::nn::Linear& linear(int layer) const { return linear_[layer]; }
+  const torch::nn::BatchNorm2d& batchnorm(int layer) const { return bn_[layer]; }
+
+ private:
+  torch::Tensor layer_forward(int i, const std::vector<torch::Tensor>& outs);
+
+  Network net_;
+  std::vector<torch::nn::Conv2d> conv_;
+  std::vector<torch::nn::Linear> linear_;
+  std::vector<torch::nn::BatchNorm2d> bn_;
+  std::vector<int> last_use_;  // last layer that reads each layer's output
+};
+TORCH_MODULE(IrModel);
+
+// Submodule name of an IR layer: torch forbids '.' in names.
+std::string module_name(int layer, const std::string& layer_name);
+
+}  // namespace tessera::nas

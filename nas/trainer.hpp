@@ -1,0 +1,73 @@
+// Training and evaluation of an IR network on an image data set (libtorch,
+// CPU). This header is torch-free so that command-line code can include it.
+//
+// Determinism: the same network, data, options and seed give the same
+// weights and figures bit for bit on the same machine and thread count.
+// Weights are initialised after torch::manual_seed(seed); shuffling and
+// augmentation draw from tessera's own generator, one stream per epoch, so a
+// run resumed from a checkpoint continues exactly as an uninterrupted one.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "workloads/datasets/image_set.hpp"
+#include "workloads/ir/network.hpp"
+
+namespace tessera::io {
+class Section;
+}
+
+namespace tessera::nas {
+
+struct TrainOptions {
+  std::string optimizer = "sgd";   // sgd (with momentum) or adam
+  double lr = 0.05;                // initial learning rate
+  double momentum = 0.9;           // sgd only
+  bool nesterov = false;           // sgd only
+  double weight_decay = 5e-4;      // L2 penalty added to the gradient
+  std::string schedule = "cosine"; // cosine (to 0 over all epochs) or constant
+  int epochs = 10;
+  int batch_size = 128;
+  int eval_batch_size = 1000;
+  bool augment = false;            // random crop with padding, horizontal flip
+  int crop_padding = 2;            // pixels of zero padding before the random crop
+  bool flip = true;                // horizontal flip with probability 1/2 (when augmenting)
+  uint64_t seed = 1;
+  int threads = 0;                 // torch intra-op threads; 0: leave torch's default
+  std::string checkpoint_dir;      // empty: no checkpoints; else saved after every epoch
+  bool resume = false;             // continue from checkpoint_dir when it holds one
+
+  void load(const io::Section& s);
+};
+
+struct EpochReport {
+  int epoch = 0, epochs = 0;
+  double lr = 0;
+  double train_loss = 0, train_accuracy = 0;  // over the epoch, in training mode
+  double test_loss = 0, test_accuracy = 0;    // after the epoch, in evaluation mode
+  double seconds = 0;                         // training and evaluation of this epoch
+};
+
+struct TrainResult {
+  std::vector<EpochReport> epochs;  // epochs run by this call (after a resume: the remaining ones)
+  double test_accuracy = 0;         // after the last epoch
+  double seconds = 0;               // wall time of this call
+  int64_t parameters = 0;           // trainable parameters
+};
+
+// The progress line printed after every epoch.
+std::string progress_line(const EpochReport& r);
+
+using ProgressFn = std::function<void(const EpochReport&)>;
+
+TrainResult train(const Network& net, const data::ImageSet& train_set, const data::ImageSet& test_set,
+                  const TrainOptions& opt, const ProgressFn& progress = {});
+
+// Accuracy of the network saved in a checkpoint directory on a data set.
+double evaluate_checkpoint(const Network& net, const std::string& checkpoint_dir, const data::ImageSet& test_set,
+                           int batch_size = 1000);
+
+}  // namespace tessera::nas
