@@ -39,10 +39,11 @@ TEST(Analytical, SingleConvStageTimesByHand) {
   EXPECT_EQ(layer_latency(pipe, 64), 8 + 1090 + 17 + 63 * 1024);
 
   RunResult r = analytical_run(n, a, p);
-  // The layer waits for its whole input window: all 8 rows of the 16x8x8 image
-  // arrive before row 0's window (rows 0-1) is complete? No: row 0 needs rows 0..1.
+  // Output row 0 reads input rows 0 and 1 (padding 1): it starts when the
+  // second image row has crossed the off-chip interface, the network, and been
+  // written into the tile buffer (1024 bits through a 256-bit port: 4 cycles).
   const int64_t row_in = offchip_cycles(p, 8 * 16 * 8);
-  EXPECT_EQ(r.hosts[0].start, 2 * row_in + transfer_cycles(a, p.input_entry_tile, t.tile, 8 * 16 * 8));
+  EXPECT_EQ(r.hosts[0].start, 2 * row_in + transfer_cycles(a, p.input_entry_tile, t.tile, 8 * 16 * 8) + 4);
   // Events: 64 positions x 8 input cycles x 2 arrays reads.
   EXPECT_DOUBLE_EQ(r.hosts[0].events[Event::CrossbarRead], 64.0 * 8 * 2);
   EXPECT_DOUBLE_EQ(r.hosts[0].events[Event::AdcConversion], 64.0 * 8 * 130);
