@@ -3,6 +3,8 @@
 #include <cmath>
 #include <set>
 
+#include "arch/device/registry.hpp"
+
 namespace tessera {
 
 void OffchipParams::load(const io::Section& s) {
@@ -44,6 +46,10 @@ int ArchConfig::class_index(const std::string& n) const {
   return -1;
 }
 
+const device::Device& ArchConfig::device_of(int tile_class) const {
+  return *devices.at(tile_classes.at(tile_class).crossbar.device);
+}
+
 int ArchConfig::cycles(double ns) const {
   double c = ns * clock_ghz;
   int r = int(std::ceil(c - 1e-9));
@@ -70,6 +76,36 @@ ArchConfig read_arch(const io::Section& root) {
     if (!names.insert(t.name).second && !root.describing()) cs.fail("name", "duplicate tile class name '" + t.name + "'");
     a.tile_classes.push_back(std::move(t));
   }
+  // Devices: [device.NAME] sections, each with impl = a registered model.
+  auto devs = root.table("device", "cell technologies: [device.NAME] with impl = pcm, rram, fefet or sram");
+  if (root.describing()) {
+    device::DeviceRegistry::create(devs.table("NAME", "one device model"));
+  } else {
+    for (const auto& name : devs.free_keys()) {
+      a.devices[name] = device::DeviceRegistry::create(devs.table(name, "device model", true));
+    }
+  }
+  for (size_t i = 0; i < a.tile_classes.size() && !root.describing(); ++i) {
+    const auto& xb = a.tile_classes[i].crossbar;
+    if (!a.devices.count(xb.device)) {
+      bool known = false;
+      for (const auto& e : device::DeviceRegistry::entries()) known |= e.name == xb.device;
+      if (!known) {
+        classes[i].table("crossbar", "").fail("device", "no [device." + xb.device + "] section and no device model named '" +
+                                                            xb.device + "'; models: " + device::DeviceRegistry::names());
+      }
+      auto doc = io::Document::from_string("impl = \"" + xb.device + "\"\n", "default device '" + xb.device + "'");
+      a.devices[xb.device] = device::DeviceRegistry::create(doc.root());
+    }
+    const auto& dev = *a.devices[xb.device];
+    const int levels = dev.options().levels;
+    if (levels > 0 && levels < (1 << xb.bits_per_cell)) {
+      classes[i].table("crossbar", "").fail("bits_per_cell", std::to_string(xb.bits_per_cell) + " bits per cell need " +
+                                                                 std::to_string(1 << xb.bits_per_cell) + " levels; device '" +
+                                                                 xb.device + "' has " + std::to_string(levels));
+    }
+  }
+
   auto ms = root.table("mapping", "how layers are placed on tiles");
   a.mapping.load(ms);
   if (!root.describing()) {

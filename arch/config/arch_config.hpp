@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,9 @@
 #include "workloads/io/toml_reader.hpp"
 
 namespace tessera {
+namespace device {
+class Device;
+}
 
 struct OffchipParams {
   double bandwidth_gbytes_s = 25.6;  // GB/s
@@ -47,8 +51,12 @@ struct ArchConfig {
   OffchipParams offchip;
   std::vector<TileClassParams> tile_classes;
   MappingParams mapping;
+  // Cell technologies by name: [device.NAME] sections, plus a default-configured
+  // model for every crossbar.device that names a registered model directly.
+  std::map<std::string, std::shared_ptr<const device::Device>> devices;
   std::vector<std::string> overrides;  // the --set assignments applied
 
+  const device::Device& device_of(int tile_class) const;
   int total_tiles() const;
   int class_index(const std::string& name) const;  // -1 if absent
   double cycle_ns() const { return 1.0 / clock_ghz; }

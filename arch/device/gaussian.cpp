@@ -23,7 +23,7 @@ TESSERA_DEVICE(RramDevice, "rram", "RRAM: Gaussian programming variation (NACIM)
 TESSERA_DEVICE(FefetDevice, "fefet", "FeFET: Gaussian programming variation (NACIM), device rate 2 by default")
 
 void GaussianParams::load(const io::Section& s) {
-  sigma = s.required_number("sigma", "conductance variation, relative to g_max", 0, 10);
+  sigma = s.number("sigma", "conductance variation, relative to g_max (0: ideal cells)", 0.0, 0, 10);
   device_rate = s.number("device_rate", "NACIM device rate s: mid-band devices get s times the variation (RRAM1 1, FeFET2 2, RRAM4 4, FeFET6 6)",
                          device_rate, 1, 1e3);
   band_lo = s.number("band_lo", "lower end of the mid band of g/g_max (NACIM: 0.25)", band_lo, 0, 1);

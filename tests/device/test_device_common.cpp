@@ -54,8 +54,9 @@ TEST(DeviceRegistry, ListsAndSelectsImplementations) {
   EXPECT_NE(e.find("device.toml:1:8: impl: unknown value 'mram'; allowed: fefet, pcm, rram, sram"), std::string::npos) << e;
   e = error_of([] { make_device("levels = 4"); });
   EXPECT_NE(e.find("impl: missing required string"), std::string::npos) << e;
-  e = error_of([] { make_device("impl = 'rram'"); });
-  EXPECT_NE(e.find("sigma: missing required number"), std::string::npos) << e;
+  e = error_of([] { make_device("impl = 'rram'\nsigma = -0.1"); });
+  EXPECT_NE(e.find("sigma: value -0.1 is out of range"), std::string::npos) << e;
+  EXPECT_DOUBLE_EQ(make_as<GaussianDevice>("impl = 'rram'")->sigma_us(0.5), 0.0);  // ideal by default
   e = error_of([] { make_device("impl = 'sram'\nsigma = 0.1"); });
   EXPECT_NE(e.find("sigma: unknown key"), std::string::npos) << e;
   e = error_of([] { make_device("impl = 'sram'\nlevels = 1"); });
