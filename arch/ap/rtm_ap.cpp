@@ -4,17 +4,23 @@
 
 namespace tessera::ap {
 
-RtmAp::RtmAp(const RtmParams& p, int rows, int groups) : cols_(p, rows, groups), head_(rows, 3) {}
+RtmAp::RtmAp(const RtmParams& p, int rows, int groups) : cols_(p, rows, groups), head_(rows, 4) {}
 
-void RtmAp::addsub(const Operand& src, const Operand& dst, int bits, Extend ext, bool subtract) {
-  if (src.empty() || bits < 1 || bits > int(dst.size()))
+void RtmAp::addsub(const Source& base, const Source& src, const Operand& dst, int bits, bool subtract) {
+  if (src.bits.empty() || bits < 1 || bits > int(dst.size()))
     throw std::invalid_argument("RtmAp::add/sub: bad operand widths");
+  const int nb = int(base.bits.size()), ns = int(src.bits.size());
   clear_column(head_, kC);
   for (int j = 0; j < bits; ++j) {
-    bool direct = j < int(src.size());
-    if (direct) head_.set_column(kS, cols_.read(src[j]));
-    head_.set_column(kD, cols_.read(dst[j]));
-    if (direct || ext == Extend::Sign)  // S still holds src's top bit when extending by sign
+    bool direct = j < ns;
+    if (direct) head_.set_column(kS, cols_.read(src.bits[j]));
+    if (j < nb) {
+      head_.set_column(kD, cols_.read(base.bits[j]));
+      if (j == nb - 1) head_.set_column(kE, head_.column(kD));
+    } else {
+      head_.set_column(kD, nb > 0 && base.ext == Extend::Sign ? head_.column(kE) : BitVec(cols_.rows()));
+    }
+    if (direct || src.ext == Extend::Sign)  // S still holds src's top bit when extending by sign
       subtract ? sub_bit(head_, kS, kD, kC) : add_bit(head_, kS, kD, kC);
     else
       subtract ? sub_bit_zero(head_, kD, kC) : add_bit_zero(head_, kD, kC);
@@ -22,11 +28,19 @@ void RtmAp::addsub(const Operand& src, const Operand& dst, int bits, Extend ext,
   }
 }
 
+void RtmAp::add(const Source& base, const Source& src, const Operand& dst, int bits) {
+  addsub(base, src, dst, bits, false);
+}
+void RtmAp::sub(const Source& base, const Source& src, const Operand& dst, int bits) {
+  addsub(base, src, dst, bits, true);
+}
 void RtmAp::add(const Operand& src, const Operand& dst, int bits, Extend ext) {
-  addsub(src, dst, bits, ext, false);
+  if (bits < 1 || bits > int(dst.size())) throw std::invalid_argument("RtmAp::add: bits");
+  addsub({Operand(dst.begin(), dst.begin() + bits), Extend::Sign}, {src, ext}, dst, bits, false);
 }
 void RtmAp::sub(const Operand& src, const Operand& dst, int bits, Extend ext) {
-  addsub(src, dst, bits, ext, true);
+  if (bits < 1 || bits > int(dst.size())) throw std::invalid_argument("RtmAp::sub: bits");
+  addsub({Operand(dst.begin(), dst.begin() + bits), Extend::Sign}, {src, ext}, dst, bits, true);
 }
 
 void RtmAp::copy(const Operand& src, const Operand& dst, int bits) {

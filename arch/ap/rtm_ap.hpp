@@ -1,11 +1,16 @@
 // A bit-serial associative processor whose bit columns live in racetrack
-// memory (RacetrackColumns) and whose compare/write logic works on three
-// latched columns: S (source bit), D (destination bit) and C (carry/borrow).
+// memory (RacetrackColumns) and whose compare/write logic works on latched
+// columns: S (source bit), D (destination bit), C (carry/borrow) and E (the
+// left operand's top valid bit, for extension).
 //
-// Per bit j of an add or subtract: sense src_j into S and dst_j into D, run the
-// 4 look-up-table passes on the latches (arith.hpp), write D back to dst_j.
-// The carry lives in its latch for the whole operation, so it never shifts.
-// A copy moves a sensed column to another domain without passes.
+// Per bit j of dst <- base +- src: sense src_j into S and base_j into D, run
+// the 4 look-up-table passes on the latches (arith.hpp), write D to dst_j.
+// With base = dst this is the in-place add of imc-facts section 2; with
+// another base it is out of place at the same pass count. Past its valid bits
+// an operand reads as its top bit (S keeps it; D reloads it from E, a latch
+// transfer that costs no pass) or as 0. The carry lives in its latch for the
+// whole operation, so it never shifts. A copy moves a sensed column to another
+// domain without passes.
 //
 // An operand is the racetrack location of each of its bits, least significant
 // first: where the bits lie (adjacent domains, the same offset under two
@@ -23,13 +28,22 @@ namespace tessera::ap {
 
 using Operand = std::vector<BitLoc>;
 
+// An operand's valid bits and how it reads past them.
+struct Source {
+  Operand bits;  // may be empty for a zero left operand
+  Extend ext = Extend::Zero;
+};
+
 class RtmAp {
  public:
-  static constexpr int kS = 0, kD = 1, kC = 2;  // latch columns of the head
+  static constexpr int kS = 0, kD = 1, kC = 2, kE = 3;  // latch columns of the head
 
   RtmAp(const RtmParams& p, int rows, int groups);
 
-  // dst[0..bits) op= src; src bits past src.size() are extended per ext.
+  // dst[0..bits) <- base +- src.
+  void add(const Source& base, const Source& src, const Operand& dst, int bits);
+  void sub(const Source& base, const Source& src, const Operand& dst, int bits);
+  // In place: dst[0..bits) op= src; src bits past src.size() are extended per ext.
   void add(const Operand& src, const Operand& dst, int bits, Extend ext);
   void sub(const Operand& src, const Operand& dst, int bits, Extend ext);
   void copy(const Operand& src, const Operand& dst, int bits);  // bits <= src.size()
@@ -47,7 +61,7 @@ class RtmAp {
   RtmCounts rtm_counts() const { return cols_.counts(); }
 
  private:
-  void addsub(const Operand& src, const Operand& dst, int bits, Extend ext, bool subtract);
+  void addsub(const Source& base, const Source& src, const Operand& dst, int bits, bool subtract);
   RacetrackColumns cols_;
   Cam head_;
 };

@@ -71,16 +71,16 @@ TEST(Compiler, CseSavingsOnHandBank) {
   auto w = ternary({3, 4, 1, 1}, kBank);
   RtmParams rtm = RtmParams::defaults();
   ApParams ap = ApParams::defaults();
-  // Without CSE each output copies its first positive term and adds or
-  // subtracts the other two: 6 add/sub, 3 copies.
+  // Without CSE each output adds its first positive term and the next out of
+  // place, then the third in place: 6 add/sub, no copies.
   Program before = compile_layer(l, w, params(false, LayoutKind::BitPlane), ap, rtm);
   EXPECT_EQ(before.stats.addsub, 6);
-  EXPECT_EQ(before.stats.copies, 3);
+  EXPECT_EQ(before.stats.copies, 0);
   EXPECT_EQ(before.stats.mcm_adders, 6);
-  // With CSE: t = x0 + x1 (copy + add), then each output one copy + one add/sub.
+  // With CSE: t = x0 + x1, then o0 = x2 + t, o1 = t - x3, o2 = x2 - t.
   Program after = compile_layer(l, w, params(true, LayoutKind::BitPlane), ap, rtm);
   EXPECT_EQ(after.stats.addsub, 4);
-  EXPECT_EQ(after.stats.copies, 4);
+  EXPECT_EQ(after.stats.copies, 0);
   EXPECT_EQ(after.stats.temps, 1);
   EXPECT_EQ(after.stats.mcm_adders, 4);
   // Auto accumulator: o1 lies in [-15, 30], o2 in [-30, 15]: 6 bits; one position, one DBC of rows.
@@ -91,6 +91,13 @@ TEST(Compiler, CseSavingsOnHandBank) {
 
 // A hand-written program: acc = in0 + in1 + in2 (4-bit inputs, 6-bit accumulator).
 namespace {
+Step addsub(int32_t dst, int32_t base, int base_bits, int32_t src, int src_bits, int bits) {
+  Step s;
+  s.op = Op::Add;
+  s.dst = dst, s.base = base, s.base_bits = int16_t(base_bits), s.src = src, s.src_bits = int16_t(src_bits);
+  s.bits = int16_t(bits);
+  return s;
+}
 Program three_input_sum() {
   Program p;
   p.positions = 1;
@@ -99,11 +106,8 @@ Program three_input_sum() {
   p.accumulator_bits = 6;
   p.fields = {{Role::Input, 0, 4}, {Role::Input, 1, 4}, {Role::Input, 2, 4}, {Role::Accumulator, 0, 6}};
   p.steps = {
-      {Op::Copy, false, 4, 4, 3, 0},    // acc <- in0: [0, 15]
-      {Op::Extend, false, 5, 4, 3, -1},  // acc bit 4 <- 0
-      {Op::Add, false, 5, 4, 3, 1},     // acc += in1: [0, 30], 5 bits
-      {Op::Extend, false, 6, 5, 3, -1},
-      {Op::Add, false, 6, 4, 3, 2},     // acc += in2: [0, 45], 6 bits
+      addsub(3, 0, 4, 1, 4, 5),  // acc <- in0 + in1: [0, 30], 5 bits, out of place
+      addsub(3, 3, 5, 2, 4, 6),  // acc += in2: [0, 45], 6 bits
   };
   for (const Step& s : p.steps) expand(s, [&](const BitOp& b) { p.stats.passes += b.passes; });
   return p;
@@ -112,26 +116,25 @@ Program three_input_sum() {
 
 TEST(Compiler, ShiftsOfFieldMajorLayoutByHand) {
   // One group: in0 at domains 0-3, in1 4-7, in2 8-11, acc 12-17, all under
-  // port 0 (static choice), track starting at offset 0.
-  //  copy: bit 0 reads 0 (0) and writes 12 (12); bits 1-3: 11 + 12 each   -> 81
-  //  extend: write 16                                                        -> 1
-  //  add in1: bit 0: 4 (12), 12 (8); bits 1-3: 7 + 8; bit 4: 16 (1)         -> 66
-  //  extend: write 17                                                        -> 1
-  //  add in2: bit 0: 8 (9), 12 (4); bits 1-3: 3 + 4; bits 4, 5: 1 each       -> 36
+  // port 0 (static choice), track starting at offset 0. Per bit: read src,
+  // read base, write dst.
+  //  acc <- in0 + in1: bit 0: 4 (4), 0 (4), 12 (12); bits 1-3: 7 + 4 + 12;
+  //                    bit 4 (both operands past their bits): write 16 (1)   -> 90
+  //  acc += in2: bit 0: 8 (8), 12 (4), 12 (0); bits 1-3: 3 + 4;
+  //              bit 4: read and write 16 (1); bit 5: write 17 (1)          -> 35
   RtmParams rtm = RtmParams::defaults();
   Program p = three_input_sum();
   Layout l = Layout::build(LayoutKind::FieldMajor, p.fields, rtm);
   EXPECT_EQ(l.groups(), 1);
   EXPECT_EQ(l.at(3, 0).domain, 12);
   std::vector<Dbc> g(1, Dbc(rtm));
-  EXPECT_EQ(trace_shifts(p, l, g), (std::vector<int64_t>{81, 1, 66, 1, 36}));
+  EXPECT_EQ(trace_shifts(p, l, g), (std::vector<int64_t>{90, 35}));
   ProgramCost c = analyse(p, l, rtm, ApParams::defaults());
-  EXPECT_EQ(c.rtm.shifts, 185);
-  // Passes: 1 + 16 + 2 (add in1), 1 + 16 + 2 * 2 (add in2).
+  EXPECT_EQ(c.rtm.shifts, 125);
+  // Passes: 1 + 16 + 2 (bit 4 zero-extends in1), 1 + 16 + 2 * 2.
   EXPECT_EQ(c.passes, 19 + 21);
-  // Accesses: copy 4 reads 4 writes, extends 2 writes, add in1 9 reads 5 writes, add in2 10 reads 6 writes.
-  EXPECT_EQ(c.rtm.reads, 4 + 9 + 10);
-  EXPECT_EQ(c.rtm.writes, 4 + 2 + 5 + 6);
+  EXPECT_EQ(c.rtm.reads, 8 + 9);
+  EXPECT_EQ(c.rtm.writes, 5 + 6);
 }
 
 TEST(Compiler, ShiftsOfBitPlaneLayoutByHand) {
@@ -147,7 +150,7 @@ TEST(Compiler, ShiftsOfBitPlaneLayoutByHand) {
   EXPECT_EQ(l.at(2, 3).domain, 1);
   EXPECT_EQ(l.at(3, 5).group, 9);
   std::vector<Dbc> g(10, Dbc(rtm));
-  EXPECT_EQ(trace_shifts(p, l, g), (std::vector<int64_t>{0, 0, 0, 0, 4}));
+  EXPECT_EQ(trace_shifts(p, l, g), (std::vector<int64_t>{0, 4}));
   // Nearest ports find the same: domain 1 is one shift from port 0.
   RtmParams near = rtm;
   near.choice = PortChoice::Nearest;
@@ -157,6 +160,19 @@ TEST(Compiler, ShiftsOfBitPlaneLayoutByHand) {
   RtmParams eager = rtm;
   eager.update = PortUpdate::Eager;
   EXPECT_EQ(analyse(p, l, eager, ApParams::defaults()).rtm.shifts, 8);
+}
+
+TEST(Compiler, ShiftsOfMixedLayoutByHand) {
+  // Inputs packed in group 0 (in0 at 0-3, in1 4-7, in2 8-11), accumulator bit
+  // j in plane group 1 + j at domain 0: only the input group moves.
+  //  acc <- in0 + in1: bit 0: 4 (4), 0 (4); bits 1-3: 5 + 4; bit 4: none -> 35
+  //  acc += in2: bit 0: 8 (5); bits 1-3: 1 each; bits 4, 5: none          -> 8
+  RtmParams rtm = RtmParams::defaults();
+  Program p = three_input_sum();
+  Layout l = Layout::build(LayoutKind::Mixed, p.fields, rtm);
+  EXPECT_EQ(l.groups(), 7);
+  std::vector<Dbc> g(7, Dbc(rtm));
+  EXPECT_EQ(trace_shifts(p, l, g), (std::vector<int64_t>{35, 8}));
 }
 
 // Runs a layer on the functional racetrack AP and checks outputs against the
@@ -198,7 +214,7 @@ TEST(CompilerExecution, ConvMatchesReferenceAllOptions) {
   const Layer& l = n.layers[id];
   auto w = random_ternary(weight_dims(l), 1);
   for (bool cse : {false, true})
-    for (LayoutKind k : {LayoutKind::FieldMajor, LayoutKind::BitPlane})
+    for (LayoutKind k : {LayoutKind::FieldMajor, LayoutKind::BitPlane, LayoutKind::Mixed})
       for (int acc : {0, 5})        // 5 bits wrap: sums of 54 4-bit inputs
         for (int chunk : {0, 18}) {  // all inputs, or chunks of 2 channels
           SCOPED_TRACE(testing::Message() << "cse " << cse << " layout " << to_string(k) << " acc " << acc

@@ -20,10 +20,11 @@ CompilerParams CompilerParams::read(const io::Section& s) {
   p.cse = s.boolean("cse", "share partial sums across output channels (greedy pair extraction)", true);
   p.cse_min_uses = int(s.integer("cse_min_uses", "outputs that must share a pair to extract it", 2, 2, 1 << 20));
   p.serpentine = s.boolean("serpentine", "alternate the term order of consecutive output channels", true);
-  p.layout = s.string("layout", "racetrack placement of fields: bit_plane or field_major (naive)", "bit_plane",
-                      {"bit_plane", "field_major"}) == "bit_plane"
-                 ? LayoutKind::BitPlane
-                 : LayoutKind::FieldMajor;
+  std::string layout = s.string("layout",
+                                "racetrack placement: mixed (accumulators in bit planes, the rest packed), "
+                                "bit_plane, or field_major (naive)",
+                                "mixed", {"mixed", "bit_plane", "field_major"});
+  p.layout = layout == "mixed" ? LayoutKind::Mixed : layout == "bit_plane" ? LayoutKind::BitPlane : LayoutKind::FieldMajor;
   s.finish();
   return p;
 }
@@ -74,7 +75,6 @@ class Emitter {
       case Op::Load: ++st.loads; break;
       case Op::Clear: ++st.clears; break;
       case Op::Copy: ++st.copies; break;
-      case Op::Extend: ++st.extends; break;
       case Op::Add:
       case Op::Sub: ++st.addsub; break;
       case Op::Store: ++st.stores; break;
@@ -82,27 +82,55 @@ class Emitter {
   }
 
   void copy(int32_t dst, Value& vd, int32_t src, const Value& vs) {
-    emit({Op::Copy, false, int16_t(vs.valid), int16_t(vs.valid), dst, src});
+    Step s;
+    s.op = Op::Copy;
+    s.bits = int16_t(vs.valid);
+    s.dst = dst, s.src = src;
+    emit(s);
     vd = vs;
   }
 
   void clear(int32_t dst, Value& vd) {
-    emit({Op::Clear, false, 1, 0, dst, -1});
+    Step s;
+    s.op = Op::Clear;
+    s.bits = 1;
+    s.dst = dst;
+    emit(s);
     vd = {0, 0, 1};
   }
 
-  void accumulate(int32_t dst, Value& vd, int32_t src, const Value& vs, int sign) {
-    int64_t lo = sign > 0 ? vd.lo + vs.lo : vd.lo - vs.hi;
-    int64_t hi = sign > 0 ? vd.hi + vs.hi : vd.hi - vs.lo;
+  // dst <- base + sign * src, over the bits the result can need; base -1 is zero.
+  void combine(int32_t dst, Value& vd, int32_t base, const Value& vb, int32_t src, const Value& vs, int sign) {
+    int64_t lo = sign > 0 ? vb.lo + vs.lo : vb.lo - vs.hi;
+    int64_t hi = sign > 0 ? vb.hi + vs.hi : vb.hi - vs.lo;
     int v = std::min(W_, bits_needed(lo, hi));
-    if (v > vd.valid) emit({Op::Extend, vd.lo < 0, int16_t(v), int16_t(vd.valid), dst, -1});
-    emit({sign > 0 ? Op::Add : Op::Sub, vs.lo < 0, int16_t(v), int16_t(std::min(vs.valid, v)), dst, src});
+    Step s;
+    s.op = sign > 0 ? Op::Add : Op::Sub;
+    s.bits = int16_t(v);
+    s.src_bits = int16_t(std::min(vs.valid, v));
+    s.src_sign = vs.lo < 0;
+    s.base_bits = int16_t(base < 0 ? 0 : std::min(vb.valid, v));
+    s.base_sign = vb.lo < 0;
+    s.dst = dst, s.src = src, s.base = base;
+    emit(s);
     vd = {lo, hi, v};
   }
 
-  void finish_accumulator(int32_t dst, const Value& vd, int32_t channel) {
-    if (vd.valid < W_) emit({Op::Extend, vd.lo < 0, int16_t(W_), int16_t(vd.valid), dst, -1});
-    emit({Op::Store, true, int16_t(W_), 0, dst, channel});
+  void accumulate(int32_t dst, Value& vd, int32_t src, const Value& vs, int sign) {
+    Value old = vd;
+    combine(dst, vd, dst, old, src, vs, sign);
+  }
+
+  // Reads the valid bits out; the reader extends them to the accumulator
+  // width. At the full width the register is two's complement whatever the
+  // range: [0, 45] in 6 bits reads 45 as -19, the wrap the width implies.
+  void store(int32_t dst, const Value& vd, int32_t channel) {
+    Step s;
+    s.op = Op::Store;
+    s.bits = int16_t(vd.valid);
+    s.base_sign = vd.lo < 0 || vd.valid >= W_;
+    s.dst = dst, s.src = channel;
+    emit(s);
   }
 
  private:
@@ -149,6 +177,7 @@ Program compile_layer(const Layer& l, const quant::TernaryWeights& w, const Comp
 
   Emitter e(p, W);
   const Value input_value{0, amax, a};
+  const Value zero{0, 0, 0};
   std::vector<Value> acc(size_t(f.outputs_per_group));
   for (int64_t g = 0; g < f.groups; ++g) {
     for (int64_t c0 = 0; c0 < channels; c0 += per_chunk) {
@@ -156,8 +185,14 @@ Program compile_layer(const Layer& l, const quant::TernaryWeights& w, const Comp
       const int64_t i0 = c0 * f.taps, i1 = std::min(channels, c0 + per_chunk) * f.taps;
       const int32_t n = int32_t(i1 - i0);
       ++p.stats.chunks;
-      for (int32_t s = 0; s < n; ++s)
-        e.emit({Op::Load, false, int16_t(a), 0, e.field(Role::Input, s, a), int32_t(g * f.inputs + i0 + s)});
+      for (int32_t s = 0; s < n; ++s) {
+        Step ld;
+        ld.op = Op::Load;
+        ld.bits = int16_t(a);
+        ld.dst = e.field(Role::Input, s, a);
+        ld.src = int32_t(g * f.inputs + i0 + s);
+        e.emit(ld);
+      }
 
       SumOfTerms sum;
       sum.inputs = n;
@@ -175,45 +210,68 @@ Program compile_layer(const Layer& l, const quant::TernaryWeights& w, const Comp
       p.stats.mcm_adders += adder_count(sum);
       p.stats.temps += int64_t(sum.temps.size());
 
+      // Temps are computed in creation order (each after the temps it is
+      // built from) and take their slots in the order the output channels
+      // first read them, so a channel's new temps lie side by side. (Slots in
+      // computation order, or computing each temp just before its first read,
+      // measured worse on ResNet-18: the temp phase's operand reads jump
+      // anyway, and the output phase then jumps more.)
+      std::vector<int32_t> temp_slot(sum.temps.size(), -1), order(sum.temps.size());
+      int32_t next_slot = 0;
+      for (const auto& terms : sum.outputs)
+        for (const Term& t : terms)
+          if (t.id >= n && temp_slot[t.id - n] < 0) temp_slot[t.id - n] = next_slot++;
+      for (auto& s : temp_slot)
+        if (s < 0) s = next_slot++;
+      for (int32_t t = 0; t < int32_t(order.size()); ++t) order[t] = t;
+      auto place = [&](const Term& t) { return t.id < n ? t.id : n + temp_slot[t.id - n]; };
+
       // Term id -> field and value (inputs, then temps as they are computed).
       std::vector<int32_t> term_field(size_t(n) + sum.temps.size());
       std::vector<Value> term_value(term_field.size());
       for (int32_t s = 0; s < n; ++s) term_field[s] = e.field(Role::Input, s, a), term_value[s] = input_value;
-      for (size_t t = 0; t < sum.temps.size(); ++t) {
+      for (int32_t t : order) {
         const TempDef& d = sum.temps[t];
         const Value &va = term_value[d.a], &vb = term_value[d.b];
         int64_t lo = d.sign_b > 0 ? va.lo + vb.lo : va.lo - vb.hi;
         int64_t hi = d.sign_b > 0 ? va.hi + vb.hi : va.hi - vb.lo;
         const size_t id = size_t(n) + t;
-        term_field[id] = e.field(Role::Temp, int32_t(t), std::min(W, bits_needed(lo, hi)));
+        term_field[id] = e.field(Role::Temp, temp_slot[t], std::min(W, bits_needed(lo, hi)));
         Value v;
-        e.copy(term_field[id], v, term_field[d.a], va);
-        e.accumulate(term_field[id], v, term_field[d.b], vb, d.sign_b);
+        e.combine(term_field[id], v, term_field[d.a], va, term_field[d.b], vb, d.sign_b);
         term_value[id] = v;
       }
 
       for (int64_t ol = 0; ol < f.outputs_per_group; ++ol) {
         std::vector<Term> terms = sum.outputs[ol];
+        std::sort(terms.begin(), terms.end(), [&](const Term& x, const Term& y) { return place(x) < place(y); });
         if (cp.serpentine && (ol & 1)) std::reverse(terms.begin(), terms.end());
         const int32_t af = e.field(Role::Accumulator, int32_t(ol), W);
         Value& va = acc[ol];
-        size_t skip = terms.size();
+        size_t k = 0;
         if (first) {
+          // The first positive term is the left operand of the first add (out
+          // of place), so no copy; a channel of negative terms starts from zero.
           auto pos = std::find_if(terms.begin(), terms.end(), [](const Term& t) { return t.sign > 0; });
-          if (pos != terms.end()) {
-            skip = size_t(pos - terms.begin());
-            e.copy(af, va, term_field[pos->id], term_value[pos->id]);
-          } else {
+          if (terms.empty()) {
             e.clear(af, va);
+          } else if (pos == terms.end()) {
+            e.combine(af, va, -1, zero, term_field[terms[0].id], term_value[terms[0].id], -1);
+            k = 1;
+          } else {
+            std::rotate(terms.begin(), pos, pos + 1);  // the positive term first, the rest in order
+            if (terms.size() == 1) e.copy(af, va, term_field[terms[0].id], term_value[terms[0].id]);
+            else e.combine(af, va, term_field[terms[0].id], term_value[terms[0].id], term_field[terms[1].id],
+                           term_value[terms[1].id], terms[1].sign);
+            k = std::min<size_t>(2, terms.size());
           }
         }
-        for (size_t k = 0; k < terms.size(); ++k)
-          if (k != skip) e.accumulate(af, va, term_field[terms[k].id], term_value[terms[k].id], terms[k].sign);
+        for (; k < terms.size(); ++k)
+          e.accumulate(af, va, term_field[terms[k].id], term_value[terms[k].id], terms[k].sign);
       }
     }
     for (int64_t ol = 0; ol < f.outputs_per_group; ++ol)
-      e.finish_accumulator(e.field(Role::Accumulator, int32_t(ol), W), acc[ol],
-                           int32_t(g * f.outputs_per_group + ol));
+      e.store(e.field(Role::Accumulator, int32_t(ol), W), acc[ol], int32_t(g * f.outputs_per_group + ol));
   }
   for (const Step& s : p.steps) expand(s, [&](const BitOp& b) { p.stats.passes += b.passes; });
   return p;

@@ -36,7 +36,7 @@ struct CompilerParams {
   bool cse = false;
   int cse_min_uses = 0;      // extract a pair only when this many outputs share it
   bool serpentine = false;
-  LayoutKind layout = LayoutKind::BitPlane;
+  LayoutKind layout = LayoutKind::Mixed;
 
   // Keys: accumulator_bits, chunk_inputs, cse, cse_min_uses, serpentine, layout.
   static CompilerParams read(const io::Section& s);

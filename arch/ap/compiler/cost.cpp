@@ -2,14 +2,17 @@
 
 namespace tessera::ap::compiler {
 
-std::vector<int64_t> trace_shifts(const Program& p, const Layout& l, std::vector<Dbc>& groups) {
+std::vector<int64_t> trace_shifts(const Program& p, const Layout& l, std::vector<Dbc>& groups,
+                                  int64_t* by_role) {
   std::vector<int64_t> shifts(p.steps.size(), 0);
   for (size_t i = 0; i < p.steps.size(); ++i)
     expand(p.steps[i], [&](const BitOp& b) {
       for (int k = 0; k < b.accesses; ++k) {
         const Access& a = b.access[k];
         BitLoc at = l.at(a.field, a.bit);
-        shifts[i] += a.write ? groups[at.group].write(at.domain) : groups[at.group].read(at.domain);
+        int64_t n = a.write ? groups[at.group].write(at.domain) : groups[at.group].read(at.domain);
+        shifts[i] += n;
+        if (by_role) by_role[int(p.fields[a.field].role)] += n;
       }
     });
   return shifts;
@@ -37,14 +40,14 @@ ProgramCost analyse(const Program& p, const Layout& l, const RtmParams& rtm, con
   for (int64_t t = 0; t < c.tiles; ++t) {
     std::vector<Dbc> before = groups;
     for (auto& g : groups) g.reset_counts();
-    trace_shifts(p, l, groups);
+    int64_t roles[3] = {0, 0, 0};
+    trace_shifts(p, l, groups, roles);
     RtmCounts tile = total(groups);
-    if (t > 0 && same_state(before, groups)) {  // every later tile repeats this one
-      int64_t rest = c.tiles - t;
-      c.rtm.shifts += rest * tile.shifts, c.rtm.reads += rest * tile.reads, c.rtm.writes += rest * tile.writes;
-      break;
-    }
-    c.rtm += tile;
+    // Once a tile ends in the state it started from, every later tile repeats it.
+    int64_t times = (t > 0 && same_state(before, groups)) ? c.tiles - t : 1;
+    c.rtm.shifts += times * tile.shifts, c.rtm.reads += times * tile.reads, c.rtm.writes += times * tile.writes;
+    for (int r = 0; r < 3; ++r) c.shifts_by_role[r] += times * roles[r];
+    if (times > 1) break;
   }
   c.rtm_energy_pj = c.rtm.energy_pj(rtm, c.dbcs_per_group);
   c.cam_energy_pj = double(c.passes) * (ap.compare_pj + ap.write_pj);

@@ -19,6 +19,7 @@ struct ProgramCost {
   int64_t tiles = 0;
   int64_t passes = 0;        // all tiles; each pass is one compare and one write
   RtmCounts rtm;             // all tiles: column reads, writes, one-position shifts
+  int64_t shifts_by_role[3] = {0, 0, 0};  // rtm.shifts split by the role of the accessed field
   int64_t dbcs_per_group = 0;
   double latency_ns = 0;
   double energy_pj = 0;
@@ -32,7 +33,9 @@ struct ProgramCost {
 
 // Replays one tile's accesses on `groups` (one Dbc per column group, carrying
 // its shift state in and out); returns each step's shifts.
-std::vector<int64_t> trace_shifts(const Program& p, const Layout& l, std::vector<Dbc>& groups);
+// by_role, when given, accumulates the shifts per role of the accessed field.
+std::vector<int64_t> trace_shifts(const Program& p, const Layout& l, std::vector<Dbc>& groups,
+                                  int64_t* by_role = nullptr);
 
 ProgramCost analyse(const Program& p, const Layout& l, const RtmParams& rtm, const ApParams& ap);
 

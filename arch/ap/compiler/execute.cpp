@@ -38,11 +38,15 @@ Execution execute(const Program& p, const Layout& l, const RtmParams& rtm, const
         }
         case Op::Clear: ap.clear(d, s.bits); break;
         case Op::Copy: ap.copy(ops[s.src], d, s.bits); break;
-        case Op::Extend: ap.extend(d, s.from, s.bits, s.sign ? Extend::Sign : Extend::Zero); break;
-        case Op::Add: ap.add(first(ops[s.src], s.from), d, s.bits, s.sign ? Extend::Sign : Extend::Zero); break;
-        case Op::Sub: ap.sub(first(ops[s.src], s.from), d, s.bits, s.sign ? Extend::Sign : Extend::Zero); break;
+        case Op::Add:
+        case Op::Sub: {
+          Source base{s.base < 0 ? Operand() : first(ops[s.base], s.base_bits), s.base_sign ? Extend::Sign : Extend::Zero};
+          Source src{first(ops[s.src], s.src_bits), s.src_sign ? Extend::Sign : Extend::Zero};
+          s.op == Op::Add ? ap.add(base, src, d, s.bits) : ap.sub(base, src, d, s.bits);
+          break;
+        }
         case Op::Store: {
-          std::vector<int64_t> v = ap.store(d, s.bits, true);
+          std::vector<int64_t> v = ap.store(d, s.bits, s.base_sign);
           for (int r = 0; r < p.rows && p0 + r < p.positions; ++r)
             ex.outputs[size_t(s.src * p.positions + p0 + r)] = v[r];
           break;

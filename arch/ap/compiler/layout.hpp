@@ -13,7 +13,14 @@
 // the next input or output shifts each plane by one position. Slots are
 // interleaved across the ports (slot q at domain (q % P) * D/P + q / P), so
 // that with static port choice two consecutive slots sit under different ports
-// at the same offset. Planes of more than D slots take further groups.
+// at the same offset. Planes of more than D slots take further groups. A plane
+// pays one shift per plane for every move to another slot, so it suits fields
+// visited in order; a field reached by a long jump costs the jump once per bit.
+//
+// mixed: accumulators in planes (the same accumulator takes every add of its
+// output channel), inputs and temps packed per role (each field's bits in
+// consecutive domains, fields in slot order): a jump to a field is paid once,
+// then the bits follow one shift apart.
 #pragma once
 
 #include <string>
@@ -25,7 +32,7 @@
 
 namespace tessera::ap::compiler {
 
-enum class LayoutKind { FieldMajor, BitPlane };
+enum class LayoutKind { FieldMajor, BitPlane, Mixed };
 const char* to_string(LayoutKind k);
 
 class Layout {
@@ -39,6 +46,8 @@ class Layout {
   int64_t bits() const { return int64_t(locs_.size()); }  // domains holding a field bit
 
  private:
+  void pack(const std::vector<FieldInfo>& fields, const std::vector<size_t>& order, const RtmParams& p);
+  void planes(const std::vector<FieldInfo>& fields, const std::vector<size_t>& order, const RtmParams& p);
   LayoutKind kind_ = LayoutKind::FieldMajor;
   std::vector<int64_t> offset_;  // first entry of each field in locs_
   std::vector<BitLoc> locs_;

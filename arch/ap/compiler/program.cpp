@@ -7,7 +7,6 @@ const char* to_string(Op op) {
     case Op::Load: return "load";
     case Op::Clear: return "clear";
     case Op::Copy: return "copy";
-    case Op::Extend: return "extend";
     case Op::Add: return "add";
     case Op::Sub: return "sub";
     case Op::Store: return "store";

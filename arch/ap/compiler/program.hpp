@@ -29,23 +29,30 @@ struct FieldInfo {
 };
 
 enum class Op : uint8_t {
-  Load,    // dst[0..bits) <- input activation `src` (host write through the ports)
-  Clear,   // dst[0..bits) <- 0
-  Copy,    // dst[0..bits) <- src[0..bits) (sense and write back, no passes)
-  Extend,  // dst[from..bits) <- dst[from - 1] (sign) or 0
-  Add,     // dst[0..bits) += src, src valid in src_bits, extended past them
-  Sub,     // dst[0..bits) -= src
-  Store,   // read dst[0..bits) out as output channel `src`
+  Load,   // dst[0..bits) <- input activation `src` (host write through the ports)
+  Clear,  // dst[0..bits) <- 0
+  Copy,   // dst[0..bits) <- src[0..bits) (sense and write back, no passes)
+  Add,    // dst[0..bits) <- base + src
+  Sub,    // dst[0..bits) <- base - src
+  Store,  // read dst[0..bits) out as output channel `src`, extended by base_sign
 };
 const char* to_string(Op op);
 
+// Add/Sub read their left operand from `base`: the destination itself (in
+// place), another field (out of place: a temp built from two terms, or an
+// accumulator's first two terms), or nothing (-1: zero). Each operand is valid
+// in its low *_bits; past them it reads as copies of its top valid bit (sign)
+// or as 0, so no field ever needs widening in memory.
 struct Step {
   Op op = Op::Clear;
-  bool sign = false;     // Add/Sub: extend src by sign (else zero); Extend: by sign
-  int16_t bits = 0;      // loop length over dst bits
-  int16_t from = 0;      // Add/Sub/Copy: src_bits (valid source bits); Extend: first bit written
-  int32_t dst = -1;      // field
-  int32_t src = -1;      // field (Copy/Add/Sub); input index in the layer (Load); output channel (Store)
+  bool src_sign = false;   // Add/Sub: extend src by sign past src_bits
+  bool base_sign = false;  // Add/Sub: extend base by sign past base_bits; Store: sign-extend
+  int16_t bits = 0;        // loop length over dst bits
+  int16_t src_bits = 0;    // Add/Sub: valid src bits
+  int16_t base_bits = 0;   // Add/Sub: valid base bits (0 when base is -1)
+  int32_t dst = -1;        // field
+  int32_t src = -1;        // field (Copy/Add/Sub); input index in the layer (Load); output channel (Store)
+  int32_t base = -1;       // field (Add/Sub) or -1 for zero
 };
 
 // One bit position of a descriptor: its racetrack accesses, in order, then its passes.
@@ -61,58 +68,35 @@ struct BitOp {
 };
 
 // Calls f(const BitOp&) for every bit of the step, in execution order.
-// Add/Sub: bit 0 also carries the carry-clear pass. Per bit j:
-//   j < src_bits: read src_j, read dst_j, 4 passes, write dst_j
-//   j >= src_bits: read dst_j, 4 (sign) or 2 (zero) passes, write dst_j
-// Copy: read src_j, write dst_j. Extend (sign): read dst_{from-1} once, then
-// writes. Load, Clear, zero Extend: writes. Store: reads.
+// Add/Sub, bit j: read src_j into latch S (j < src_bits), read base_j into
+// latch D (j < base_bits; the top valid bit is also kept in latch E, which
+// supplies D above base_bits), run 4 passes (2 when src is zero-extended past
+// src_bits), write D to dst_j; bit 0 adds the carry-clear pass.
+// Copy: read src_j, write dst_j. Load, Clear: writes. Store: reads.
 template <class F>
 void expand(const Step& s, F&& f) {
   auto one = [](int32_t field, int bit, bool write) { return Access{field, int16_t(bit), write}; };
-  switch (s.op) {
-    case Op::Load:
-    case Op::Clear:
-      for (int j = 0; j < s.bits; ++j) {
-        BitOp b;
-        b.access[b.accesses++] = one(s.dst, j, true);
-        f(b);
-      }
-      break;
-    case Op::Store:
-      for (int j = 0; j < s.bits; ++j) {
-        BitOp b;
-        b.access[b.accesses++] = one(s.dst, j, false);
-        f(b);
-      }
-      break;
-    case Op::Copy:
-      for (int j = 0; j < s.bits; ++j) {
-        BitOp b;
+  for (int j = 0; j < s.bits; ++j) {
+    BitOp b;
+    switch (s.op) {
+      case Op::Load:
+      case Op::Clear: b.access[b.accesses++] = one(s.dst, j, true); break;
+      case Op::Store: b.access[b.accesses++] = one(s.dst, j, false); break;
+      case Op::Copy:
         b.access[b.accesses++] = one(s.src, j, false);
         b.access[b.accesses++] = one(s.dst, j, true);
-        f(b);
-      }
-      break;
-    case Op::Extend:
-      for (int j = s.from; j < s.bits; ++j) {
-        BitOp b;
-        if (s.sign && j == s.from) b.access[b.accesses++] = one(s.dst, s.from - 1, false);
-        b.access[b.accesses++] = one(s.dst, j, true);
-        f(b);
-      }
-      break;
-    case Op::Add:
-    case Op::Sub:
-      for (int j = 0; j < s.bits; ++j) {
-        BitOp b;
-        bool direct = j < s.from;
+        break;
+      case Op::Add:
+      case Op::Sub: {
+        bool direct = j < s.src_bits;
         if (direct) b.access[b.accesses++] = one(s.src, j, false);
-        b.access[b.accesses++] = one(s.dst, j, false);
+        if (j < s.base_bits) b.access[b.accesses++] = one(s.base, j, false);
         b.access[b.accesses++] = one(s.dst, j, true);
-        b.passes = int8_t((j == 0 ? 1 : 0) + (direct || s.sign ? 4 : 2));
-        f(b);
+        b.passes = int8_t((j == 0 ? 1 : 0) + (direct || s.src_sign ? 4 : 2));
+        break;
       }
-      break;
+    }
+    f(static_cast<const BitOp&>(b));
   }
 }
 
@@ -120,7 +104,7 @@ void expand(const Step& s, F&& f) {
 struct CompileStats {
   int64_t nonzero_weights = 0;
   int64_t addsub = 0;        // Add + Sub descriptors
-  int64_t copies = 0, clears = 0, extends = 0, loads = 0, stores = 0;
+  int64_t copies = 0, clears = 0, loads = 0, stores = 0;
   int64_t temps = 0;         // CSE temporaries computed
   int64_t mcm_adders = 0;    // adder_count() summed over chunks (negation free)
   int64_t chunks = 0;
