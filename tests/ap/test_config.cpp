@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "arch/ap/ap_params.hpp"
+#include "arch/ap/compiler/compile.hpp"
 #include "arch/ap/rtm_params.hpp"
 #include "workloads/quant/ternary.hpp"
 
@@ -37,6 +38,15 @@ TEST(ApConfig, ShippedFileEqualsDefaults) {
   quant::ActivationQuantParams q = quant::ActivationQuantParams::read(root.table("activation", "activations"));
   EXPECT_EQ(q.bits, quant::ActivationQuantParams::defaults().bits);
   EXPECT_EQ(q.clip_max, quant::ActivationQuantParams::defaults().clip_max);
+  ap::compiler::CompilerParams c = ap::compiler::CompilerParams::read(root.table("compiler", "AP compiler"));
+  ap::compiler::CompilerParams cd = ap::compiler::CompilerParams::defaults();
+  EXPECT_EQ(c.accumulator_bits, cd.accumulator_bits);
+  EXPECT_EQ(c.chunk_inputs, cd.chunk_inputs);
+  EXPECT_EQ(c.cse, cd.cse);
+  EXPECT_EQ(c.cse_min_uses, cd.cse_min_uses);
+  EXPECT_EQ(c.serpentine, cd.serpentine);
+  EXPECT_EQ(c.layout, cd.layout);
+  root.finish();
 }
 
 TEST(ApConfig, BadValuesAreInputErrors) {
