@@ -15,10 +15,15 @@
 //  - within a chunk the output channels run in order and, with `serpentine`,
 //    odd channels take their terms in descending slot order, so the
 //    racetracks sweep back and forth instead of rewinding.
+//  - temps are computed before the chunk's output channels, in the order CSE
+//    created them, and placed in the order the channels first read them.
 // Bit widths follow a range analysis: each field's value interval is known
 // at compile time, and an add only loops over the bits its result can need
-// (capped at the accumulator width, where the arithmetic wraps); a field grows
-// by an explicit Extend before an add needs its upper bits.
+// (capped at the accumulator width, where the arithmetic wraps); an operand
+// narrower than that is extended on the fly (Step's base/src extension), and
+// an accumulator is read out in its valid bits and extended by the reader.
+// Sums of two terms are computed out of place (temps, and each accumulator's
+// first two terms), so no term is copied before it is added to.
 #pragma once
 
 #include "arch/ap/ap_params.hpp"

@@ -5,7 +5,7 @@
 // then walks the accumulator up its domains and must shift back down before
 // the next add into it, and consecutive inputs lie several domains apart.
 //
-// bit_plane (the shift-aware layout): bit j of every field of a role (inputs,
+// bit_plane: bit j of every field of a role (inputs,
 // temps, accumulators) shares a column group, the "plane" of bit j; a field's
 // slot picks the domain. Every bit of a field then sits at the same domain of
 // its plane, so stepping from bit j to bit j + 1 costs no shift at all (it is
@@ -17,10 +17,13 @@
 // pays one shift per plane for every move to another slot, so it suits fields
 // visited in order; a field reached by a long jump costs the jump once per bit.
 //
-// mixed: accumulators in planes (the same accumulator takes every add of its
-// output channel), inputs and temps packed per role (each field's bits in
-// consecutive domains, fields in slot order): a jump to a field is paid once,
-// then the bits follow one shift apart.
+// mixed (the default): accumulators in planes (the same accumulator takes
+// every add of its output channel, so its planes never move within a channel),
+// inputs and temps packed per role (each field's bits in consecutive domains,
+// fields in slot order): a jump to a field is paid once, then its bits follow
+// one shift apart. On ResNet-18 the temps, read in a scattered order, cost
+// bit_plane two to three times the shifts of packing, while its accumulators
+// cost almost nothing: mixed takes the better half of each.
 #pragma once
 
 #include <string>
