@@ -302,3 +302,14 @@ TEST(Compiler, BadInputsAreInputErrors) {
   auto doc = io::Document::from_string("layout = \"diagonal\"\n", "c.toml");
   EXPECT_THROW(CompilerParams::read(doc.root()), InputError);
 }
+
+TEST(Compiler, BitsNeeded) {
+  EXPECT_EQ(bits_needed(0, 0), 1);
+  EXPECT_EQ(bits_needed(0, 1), 1);
+  EXPECT_EQ(bits_needed(0, 15), 4);
+  EXPECT_EQ(bits_needed(0, 16), 5);
+  EXPECT_EQ(bits_needed(-1, 0), 1);
+  EXPECT_EQ(bits_needed(-16, 15), 5);
+  EXPECT_EQ(bits_needed(-17, 15), 6);
+  EXPECT_EQ(bits_needed(-15, 30), 6);
+}
