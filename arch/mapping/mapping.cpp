@@ -321,14 +321,17 @@ Mapping map_network(const Network& net, const ArchConfig& arch) {
       for (int li : weight_layers) {
         auto& lm = m.layers[li];
         int64_t per = lm.tiles_used / lm.replication;
-        if (lm.replication >= mp.max_replication || per > alloc.free(lm.tile_class)) continue;
+        // Replicas split a row's positions: no more replicas than positions per row.
+        if (lm.replication >= mp.max_replication || lm.replication >= net.layers[li].out.w ||
+            per > alloc.free(lm.tile_class))
+          continue;
         double w = double(net.layers[li].positions()) * lm.tiling.input_cycles / lm.replication;
         if (w > work) {
           work = w;
           best = li;
         }
       }
-      if (best < 0 || net.layers[best].positions() <= m.layers[best].replication) break;
+      if (best < 0) break;
       auto& lm = m.layers[best];
       alloc.used[lm.tile_class] += int(lm.tiles_used / lm.replication);
       lm.tiles_used += lm.tiles_used / lm.replication;

@@ -19,9 +19,9 @@ void Buffer::access(Request r) {
   access_.push_back(std::move(r));
 }
 
-void Buffer::reserve(Request r) {
+void Buffer::reserve(Request r, int64_t row, int64_t row_bits) {
   waker_.at(r.prio.ready, 1);
-  reserve_.push_back(std::move(r));
+  reserve_.push_back({std::move(r), row, row_bits});
 }
 
 void Buffer::release(int64_t bits, int64_t at) {
@@ -61,16 +61,26 @@ void Buffer::arbitrate() {
     port_free_[p] = t + r.cycles;
     r.granted(t);
   }
-  // Space, in priority order, while it lasts (no overtaking: flow stays in order).
-  while (!reserve_.empty()) {
-    int b = best_ready(reserve_);
+  // Space, a row at a time in row order; messages of rows already reserved pass.
+  for (bool progress = true; progress;) {
+    progress = false;
+    int b = -1;
+    for (size_t i = 0; i < reserve_.size(); ++i) {
+      const auto& q = reserve_[i];
+      if (q.r.prio.ready > t || q.row > next_row_) continue;
+      if (q.row == next_row_ && free_space(t) < q.row_bits) continue;
+      if (b < 0 || q.r.prio < reserve_[b].r.prio) b = int(i);
+    }
     if (b < 0) break;
-    if (free_space(t) < reserve_[b].cycles) break;
-    Request r = std::move(reserve_[b]);
+    SpaceRequest q = std::move(reserve_[b]);
     reserve_.erase(reserve_.begin() + b);
-    reserved_ += r.cycles;
-    space_waits += t - r.prio.ready;
-    r.granted(t);
+    if (q.row == next_row_) {
+      reserved_ += q.row_bits;
+      ++next_row_;
+    }
+    space_waits += t - q.r.prio.ready;
+    q.r.granted(t);
+    progress = true;
   }
   // Fold applied releases into the reservation count.
   int64_t applied = 0;
@@ -91,7 +101,7 @@ void Buffer::arbitrate() {
   }
   if (!reserve_.empty()) {
     int64_t ready = kNever;
-    for (const auto& r : reserve_) ready = std::min(ready, r.prio.ready);
+    for (const auto& q : reserve_) ready = std::min(ready, q.r.prio.ready);
     int64_t rel = kNever;
     for (const auto& [at, bits] : releases_) rel = std::min(rel, at);
     // Waiting for space: the next release (or the next request becoming ready).

@@ -28,8 +28,11 @@ class Buffer : public sc_core::sc_module {
   };
   // Port access from cycle prio.ready.
   void access(Request r);
-  // Line-buffer space: `r.cycles` bits; granted once that much is free.
-  void reserve(Request r);
+  // Line-buffer space for a message of row `row` of the flow-controlled input
+  // stream. Space is taken a whole row (`row_bits`) at a time and in row order,
+  // so senders that run ahead cannot fill the buffer with later rows while an
+  // earlier row still waits (which would deadlock the consumer).
+  void reserve(Request r, int64_t row, int64_t row_bits);
   // Bits become free from cycle `at`.
   void release(int64_t bits, int64_t at);
   void set_space(int64_t bits) { space_ = bits; }
@@ -46,7 +49,13 @@ class Buffer : public sc_core::sc_module {
   const StorageParams& params_;
   Waker waker_;
   std::vector<int64_t> port_free_;
-  std::vector<Request> access_, reserve_;
+  struct SpaceRequest {
+    Request r;
+    int64_t row, row_bits;
+  };
+  std::vector<Request> access_;
+  std::vector<SpaceRequest> reserve_;
+  int64_t next_row_ = 0;  // first row whose space is not reserved yet
   int64_t space_ = 0, reserved_ = 0;
   std::vector<std::pair<int64_t, int64_t>> releases_;  // (cycle, bits), applied from that cycle
 };

@@ -138,14 +138,13 @@ void Chip::send_row(const RowTransfer& rt, int src_tile, int64_t row, int64_t re
   // Credit-based flow control: reserve line-buffer space, inject the cycle after the grant.
   Buffer::Request r;
   r.prio = {ready, 0, src_tile, seq};
-  r.cycles = bits;
   auto shared = std::make_shared<Packet>(std::move(p));
   r.granted = [this, shared](int64_t g) {
     output_space_wait_ += g - shared->prio.ready;
     shared->prio.ready = g + 1;
     noc_->send(std::move(*shared));
   };
-  d->buffer().reserve(std::move(r));
+  d->buffer().reserve(std::move(r), row, d->stream_row_bits(layer));
 }
 
 void Chip::tile_done(int host, int64_t cycle) {
@@ -299,6 +298,8 @@ RunResult simulate_chip(const Network& net, const ArchConfig& arch, const Progra
   if (opt.mode == Mode::Clocked && opt.watchdog_cycles <= 0) {
     opt.watchdog_cycles = std::max<int64_t>(100000, 10 * analytical_run(net, arch, prog).cycles);
   }
+  // Informational kernel messages (such as "simulation stopped by user") stay out of reports.
+  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   auto t0 = std::chrono::steady_clock::now();
   Chip chip("chip", net, arch, prog, opt);
   sc_core::sc_start();
@@ -306,11 +307,15 @@ RunResult simulate_chip(const Network& net, const ArchConfig& arch, const Progra
   if (!chip.finished()) {
     std::ostringstream os;
     os << "simulation stalled at cycle " << now_cycle() << " with work left:";
+    int listed = 0, left = 0;
     for (size_t h = 0; h < prog.hosts.size(); ++h)
       for (const Tile* t : chip.host_tiles(int(h)))
-        if (!t->done())
+        if (!t->done() && ++left <= 6) {
           os << " " << net.layers[prog.hosts[h].layer].name << "/tile" << t->tile_id() << " (" << t->completed() << " of "
-             << t->total() << " positions)";
+             << t->total() << " positions; " << t->describe_state() << ")";
+          ++listed;
+        }
+    if (left > listed) os << " and " << (left - listed) << " more tiles";
     throw std::runtime_error(os.str());
   }
   RunResult r = chip.result();

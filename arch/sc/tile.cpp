@@ -57,6 +57,21 @@ Tile::Tile(sc_core::sc_module_name name, Chip& chip, int host, int index, Mode m
     const int64_t space = int64_t(tc.buffer.bytes * 8);
     buffer_->set_space(space);
     in.flow = chip.arch().mapping.schedule == "pipelined" && all > space;
+    if (in.flow) {
+      // Live rows: a window plus the rows the next output row adds.
+      const Layer& me = chip.net().layers[host_.layer];
+      const int64_t live = me.type == LayerType::Conv2d
+                               ? int64_t(me.kernel_h - 1) * me.dilation_h + 1 + me.stride_h
+                               : int64_t(l.out.h);
+      if (space < live * in.row_bits) {
+        throw InputError({chip.arch().file, 0, 0},
+                         "tile_class[" + std::to_string(host_.tile_class) + "].buffer.bytes",
+                         "the tile buffer (" + std::to_string(int64_t(tc.buffer.bytes)) + " bytes) of tile " +
+                             std::to_string(prog_.tile) + " cannot hold the " + std::to_string(live) +
+                             " input rows layer '" + me.name + "' keeps live (" +
+                             std::to_string((live * in.row_bits + 7) / 8) + " bytes); enlarge it");
+      }
+    }
   }
   SC_METHOD(step);
   if (mode == Mode::Event) sensitive << waker_.event();
@@ -66,6 +81,12 @@ Tile::Tile(sc_core::sc_module_name name, Chip& chip, int host, int index, Mode m
 
 bool Tile::flow_controlled(int layer) const {
   return !streams_.empty() && streams_[0].layer == layer && streams_[0].flow;
+}
+
+int64_t Tile::stream_row_bits(int layer) const {
+  for (const auto& s : streams_)
+    if (s.layer == layer) return s.row_bits;
+  return 0;
 }
 
 Tile::Stream* Tile::stream(int layer) {
@@ -290,6 +311,15 @@ void Tile::send_rows(int64_t t) {
     for (int64_t z = sent_rows_[i]; z < done; ++z) chip_.send_row(rt, prog_.tile, z, t, seq_++, events);
     sent_rows_[i] = std::max(sent_rows_[i], done);
   }
+}
+
+std::string Tile::describe_state() const {
+  std::string s = "next fetch " + std::to_string(next_fetch_);
+  if (next_fetch_ < total_) s += " needs " + std::to_string(host_.fetch_need[row_of(next_fetch_)]) + " input rows";
+  for (const auto& st : streams_)
+    s += "; layer " + std::to_string(st.layer) + " rows complete " + std::to_string(st.complete) + "/" +
+         std::to_string(st.got.size()) + (st.flow ? " (flow-controlled)" : "");
+  return s;
 }
 
 void Tile::write_stats(stats::Group& g) const {

@@ -45,11 +45,13 @@ class Tile : public sc_core::sc_module {
   // Line-buffer flow control for a stream into this tile.
   Buffer& buffer() { return *buffer_; }
   bool flow_controlled(int layer) const;
+  int64_t stream_row_bits(int layer) const;  // bits of one row of `layer` arriving here
 
   int tile_id() const { return prog_.tile; }
   bool done() const { return completed_ == total_; }
   int64_t completed() const { return completed_; }
   int64_t total() const { return total_; }
+  std::string describe_state() const;  // for stall diagnostics
   int64_t first_start() const { return first_start_; }
   int64_t last_end() const { return last_end_; }
   const TileProgram& program() const { return prog_; }

@@ -100,8 +100,8 @@ int cmd_compare(const Args& args) {
     }
     const int64_t d_end = sim.result.hosts[i].end - ana.hosts[i].end;
     if (d_end == 0) return "-";
-    const int64_t d_start = sim.result.hosts[i].start - ana.hosts[i].start;
-    if (best == StallCause::kCount || (d_start >= d_end && d_start > 0)) return "upstream (later input)";
+    // Its own contention explains the difference when it accounts for at least half of it.
+    if (best == StallCause::kCount || 2 * most < std::abs(d_end)) return "upstream (later input)";
     return to_string(best);
   };
   auto rel = [](double a, double b) { return b == 0 ? 0.0 : (a - b) / b; };

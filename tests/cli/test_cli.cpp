@@ -1,6 +1,8 @@
 // The tessera binary: exit codes, messages, no partial output, reports, docs in sync.
 #include <gtest/gtest.h>
 
+#include "../support/run_tessera.hpp"
+
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -11,34 +13,11 @@
 
 namespace fs = std::filesystem;
 
+using tessera::testing::Result;
+using tessera::testing::slurp;
 namespace {
-struct Result {
-  int code;
-  std::string out;
-};
-
-Result run(const std::string& args) {
-  std::string cmd = std::string(TESSERA_BINARY_DIR) + "/tessera " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  while (size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-std::string tmp(const std::string& name) {
-  fs::path d = fs::path(::testing::TempDir()) / ("tessera_cli_" + std::to_string(::getpid()));
-  fs::create_directories(d);
-  return (d / name).string();
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+Result run(const std::string& args) { return tessera::testing::run_tessera(args); }
+std::string tmp(const std::string& name) { return tessera::testing::temp_path(name); }
 }  // namespace
 
 TEST(Cli, EstimateWritesReportAndCsv) {
