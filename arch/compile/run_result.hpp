@@ -51,7 +51,8 @@ struct RunResult {
   int64_t reload_cycles = 0;
   double wall_seconds = 0;  // time the model took
   // simulation only
-  uint64_t sim_events = 0;  // unit activations (method evaluations)
+  uint64_t sim_events = 0;       // model events handled: stage starts and completions, arrivals, grants
+  uint64_t sim_activations = 0;  // SystemC process evaluations
   std::vector<LinkStat> links;
 };
 

@@ -19,6 +19,23 @@ void Buffer::access(Request r) {
   access_.push_back(std::move(r));
 }
 
+int64_t Buffer::grant_now(const Priority& prio, int64_t cycles, int64_t t) {
+  size_t better = 0;
+  for (const auto& r : access_)
+    if (r.prio.ready <= t && r.prio < prio) ++better;
+  // Ports free at t go to requests in priority order: this one gets the (better+1)-th.
+  size_t seen = 0;
+  for (size_t p = 0; p < port_free_.size(); ++p) {
+    if (port_free_[p] > t) continue;
+    if (seen++ < better) continue;
+    ++handled;
+    port_busy += cycles;
+    port_free_[p] = t + cycles;
+    return t;
+  }
+  return -1;
+}
+
 void Buffer::reserve(Request r, int64_t row, int64_t row_bits) {
   waker_.at(r.prio.ready, 1);
   reserve_.push_back({std::move(r), row, row_bits});
@@ -56,6 +73,7 @@ void Buffer::arbitrate() {
     if (b < 0) break;
     Request r = std::move(access_[b]);
     access_.erase(access_.begin() + b);
+    ++handled;
     port_contention += t - r.prio.ready;
     port_busy += r.cycles;
     port_free_[p] = t + r.cycles;
@@ -78,6 +96,7 @@ void Buffer::arbitrate() {
       reserved_ += q.row_bits;
       ++next_row_;
     }
+    ++handled;
     space_waits += t - q.r.prio.ready;
     q.r.granted(t);
     progress = true;

@@ -28,6 +28,12 @@ class Buffer : public sc_core::sc_module {
   };
   // Port access from cycle prio.ready.
   void access(Request r);
+  // Called by the buffer's owner at whole cycle t for its own read: every
+  // request that could beat it at t (all writes ready by t, posted at earlier
+  // half cycles) is already queued, so when a port is left for it the grant is
+  // decided now, exactly as the arbiter would at t + 1/2, without waking it.
+  // Returns the grant cycle (t) or -1 if the request must queue.
+  int64_t grant_now(const Priority& prio, int64_t cycles, int64_t t);
   // Line-buffer space for a message of row `row` of the flow-controlled input
   // stream. Space is taken a whole row (`row_bits`) at a time and in row order,
   // so senders that run ahead cannot fill the buffer with later rows while an
@@ -41,6 +47,7 @@ class Buffer : public sc_core::sc_module {
   int64_t port_contention = 0;  // cycles requests waited for a port
   int64_t space_waits = 0;      // cycles senders waited for space
   uint64_t activations = 0;
+  uint64_t handled = 0;  // grants
 
  private:
   void arbitrate();

@@ -11,19 +11,22 @@ namespace tessera::sc {
 
 // ---------------------------------------------------------------- OffChip
 
+// The interface works in the arbitration phase: a row released at cycle r is
+// posted half a cycle before, so even a transfer into the entry tile's own
+// buffer is queued before that tile acts at r.
 OffChip::OffChip(sc_core::sc_module_name name, Chip& chip, Mode mode, sc_core::sc_clock* clk)
     : sc_module(name), chip_(chip), waker_("offchip_wake") {
   waker_.set_mode(mode);
   SC_METHOD(release);
   if (mode == Mode::Event) sensitive << waker_.event();
-  else sensitive << clk->posedge_event();
+  else sensitive << clk->negedge_event();
 }
 
-// Sends every input transfer whose row is complete on the input stream by now.
+// Sends every input transfer whose row is complete on the input stream by the next cycle.
 void OffChip::release() {
   waker_.fired();
   ++activations_;
-  const int64_t t = now_cycle();
+  const int64_t t = now_cycle() + 1;  // now is t - 1/2
   const Program& p = chip_.prog();
   int64_t next = kNever;
   for (size_t i = 0; i < p.input_sends.size(); ++i) {
@@ -31,15 +34,17 @@ void OffChip::release() {
     const auto& at = p.input_rows_at[rt.layer];
     auto& sent = chip_.input_sent_[i];
     while (sent < int64_t(at.size()) && at[sent] <= t) {
-      chip_.send_row(rt, -1, sent, t, seq_++, chip_.io_events);
+      chip_.send_row(rt, -1, sent, at[sent], seq_++, chip_.io_events);
+      ++handled_;
       ++sent;
     }
     if (sent < int64_t(at.size())) next = std::min(next, at[sent]);
   }
-  if (next < kNever) waker_.at(next);
+  if (next < kNever) waker_.at(next - 1, 1);
 }
 
 void OffChip::output(int64_t bits, int64_t arrival) {
+  ++handled_;
   out_free_ = std::max(out_free_, arrival) + offchip_cycles(chip_.prog(), bits);
   ++outputs_;
   chip_.output_done(out_free_);
@@ -115,6 +120,7 @@ void Chip::send_row(const RowTransfer& rt, int src_tile, int64_t row, int64_t re
     OffChip* oc = offchip_.get();
     const int64_t bits = rt.bits_per_row;
     p.deliver = [oc, bits](int64_t at) { oc->output(bits, at); };
+    p.local_same_cycle = true;  // the interface only serialises; nothing arbitrates it at whole cycles
     noc_->send(std::move(p));
     return;
   }
@@ -258,8 +264,13 @@ RunResult Chip::result() const {
   r.reload_events = prog_.reload_events.scaled(prog_.rounds - 1);
   r.reload_cycles = prog_.reload_cycles * (prog_.rounds - 1);
   uint64_t act = noc_->activations() + offchip_->activations();
-  for (const auto& t : tiles_) act += t->activations() + t->buffer().activations;
-  r.sim_events = act;
+  uint64_t handled = noc_->handled() + offchip_->handled();
+  for (const auto& t : tiles_) {
+    act += t->activations() + t->buffer().activations;
+    handled += t->handled() + t->buffer().handled;
+  }
+  r.sim_events = handled;
+  r.sim_activations = act;
   const auto& links = noc_->links();
   for (size_t l = 0; l < links.size(); ++l)
     if (links[l].busy || links[l].contention)
@@ -300,8 +311,9 @@ RunResult simulate_chip(const Network& net, const ArchConfig& arch, const Progra
   }
   // Informational kernel messages (such as "simulation stopped by user") stay out of reports.
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
-  auto t0 = std::chrono::steady_clock::now();
   Chip chip("chip", net, arch, prog, opt);
+  // Wall time of the simulation proper (elaboration excluded).
+  auto t0 = std::chrono::steady_clock::now();
   sc_core::sc_start();
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!chip.finished()) {

@@ -27,6 +27,7 @@ class OffChip : public sc_core::sc_module {
   int64_t done_at() const { return out_free_; }
   int64_t outputs() const { return outputs_; }
   uint64_t activations() const { return activations_; }
+  uint64_t handled() const { return handled_; }
 
  private:
   void release();
@@ -36,6 +37,7 @@ class OffChip : public sc_core::sc_module {
   int64_t out_free_ = 0, outputs_ = 0;
   uint64_t seq_ = 0;
   uint64_t activations_ = 0;
+  uint64_t handled_ = 0;
 };
 
 struct SimOptions {

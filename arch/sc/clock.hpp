@@ -18,6 +18,7 @@ enum class Mode { Event, Clocked };
 constexpr int64_t kPsPerCycle = 1000;
 constexpr int64_t kNever = std::numeric_limits<int64_t>::max() / 4;
 
+// Kernel time in its resolution unit, which simulate_chip sets to 1 ps.
 inline int64_t now_ps() { return int64_t(sc_core::sc_time_stamp().value()); }
 inline int64_t now_cycle() { return now_ps() / kPsPerCycle; }
 
@@ -38,7 +39,7 @@ class Waker {
     if (pending_ > now && pending_ <= ps) return;  // an earlier or equal wake is pending
     pending_ = ps;
     if (ps == now) ev_.notify(sc_core::SC_ZERO_TIME);
-    else ev_.notify(sc_core::sc_time(double(ps - now), sc_core::SC_PS));
+    else ev_.notify(sc_core::sc_time::from_value(sc_core::sc_time::value_type(ps - now)));
   }
   // Call at the start of the process: the pending notification has fired.
   void fired() {

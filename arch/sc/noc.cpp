@@ -28,7 +28,10 @@ void Noc::send(Packet p) {
   sc_assert(!arbitrating_);
   const auto& r = route(p.src, p.dst);
   if (r.empty()) {  // same tile: no network
+    // Posted during a cycle, a local transfer lands the next cycle: whatever
+    // acts on it at a whole cycle must find it queued before that cycle.
     int64_t at = p.prio.ready;
+    if (!p.local_same_cycle && now_ps() % kPsPerCycle == 0 && at <= now_cycle()) at = now_cycle() + 1;
     p.deliver(at);
     return;
   }
@@ -83,6 +86,7 @@ void Noc::arbitrate() {
         int slot = q[best];
         q.erase(q.begin() + best);
         InFlight& f = flight_[slot];
+        ++handled_;
         ls.contention += t - f.request;
         ls.free_at = t + f.p.flits;
         ls.busy += f.p.flits;

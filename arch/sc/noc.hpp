@@ -21,6 +21,7 @@ struct Packet {
   int64_t bits = 0;
   int64_t flits = 0;
   Priority prio;               // ready = injection cycle
+  bool local_same_cycle = false;  // a local delivery may land in the cycle it was sent (off-chip output)
   std::function<void(int64_t tail_cycle)> deliver;  // called when the tail arrives
 };
 
@@ -43,6 +44,7 @@ class Noc : public sc_core::sc_module {
   const std::vector<LinkState>& links() const { return links_; }
   std::string link_name(int l) const { return arch_.noc.topology->link_name(l); }
   uint64_t activations() const { return activations_; }
+  uint64_t handled() const { return handled_; }  // link grants
 
  private:
   struct InFlight {
@@ -64,6 +66,7 @@ class Noc : public sc_core::sc_module {
   std::vector<int> free_slots_;
   std::map<std::pair<int, int>, std::vector<int>> routes_;
   uint64_t activations_ = 0;
+  uint64_t handled_ = 0;
   bool arbitrating_ = false;  // deliveries must not send (checked)
 };
 

@@ -131,6 +131,7 @@ void Tile::step() {
     for (auto it = s.arrivals.begin(); it != s.arrivals.end();) {
       if (it->first <= t) {
         s.got[it->second]++;
+        ++handled_;
         it = s.arrivals.erase(it);
       } else {
         ++it;
@@ -144,6 +145,7 @@ void Tile::step() {
       int64_t idx = it->second - psum_base_;
       while (int64_t(psum_count_.size()) <= idx) psum_count_.push_back({0, 0});
       psum_count_[idx].first++;
+      ++handled_;
       psum_count_[idx].second = std::max(psum_count_[idx].second, it->first);
       it = psum_pending_.erase(it);
     } else {
@@ -159,6 +161,7 @@ void Tile::step() {
     const int64_t end = done_q_.front().ready;
     done_q_.pop_front();
     completed_++;
+    ++handled_;
     last_end_ = std::max(last_end_, end);
     const int64_t y = row_of(pos);
     if (++row_done_[y] == cols_) {
@@ -191,6 +194,7 @@ void Tile::start_stages(int64_t t) {
   if (!fetch_waiting_ && next_fetch_ < total_ && fetch_free_ <= t && gate_ <= t &&
       in.complete >= h.fetch_need[row_of(next_fetch_)]) {
     fetch_waiting_ = true;
+    ++handled_;
     fetch_requested_at_ = t;
     const int64_t pos = next_fetch_;
     // Waiting since the server was free counts as waiting for input.
@@ -198,7 +202,7 @@ void Tile::start_stages(int64_t t) {
     Buffer::Request r;
     r.prio = {t, Buffer::kRead, prog_.tile, seq_++};
     r.cycles = std::max<int64_t>(1, prog_.buffer_port_cycles);
-    r.granted = [this, pos](int64_t g) {
+    auto granted = [this, pos](int64_t g) {
       const auto& f = prog_.at(Stage::Fetch);
       stall[static_cast<int>(StallCause::BufferPort)] += g - fetch_requested_at_;
       fetch_waiting_ = false;
@@ -219,13 +223,20 @@ void Tile::start_stages(int64_t t) {
       }
       waker_.at(std::min(g + f.occupancy, g + f.latency));
     };
-    buffer_->access(std::move(r));
+    const int64_t g = buffer_->grant_now(r.prio, r.cycles, t);
+    if (g >= 0) {
+      granted(g);
+    } else {
+      r.granted = granted;
+      buffer_->access(std::move(r));
+    }
   }
 
   // mvm
   while (!mvm_q_.empty() && mvm_q_.front().ready <= t && mvm_free_ <= t) {
     const Item it = mvm_q_.front();
     mvm_q_.pop_front();
+    ++handled_;
     const auto& m = prog_.at(Stage::Mvm);
     mvm_free_ = t + m.occupancy;
     mark(Stage::Mvm, t, t + m.occupancy);
@@ -270,6 +281,7 @@ void Tile::start_stages(int64_t t) {
       }
     }
     reduce_q_.pop_front();
+    ++handled_;
     const auto& r = prog_.at(Stage::Reduce);
     reduce_free_ = t + r.occupancy;
     mark(Stage::Reduce, t, t + r.occupancy);
@@ -289,6 +301,7 @@ void Tile::start_stages(int64_t t) {
     if (!ok) break;
     stall[static_cast<int>(StallCause::Dependency)] += t - std::max(it.ready, post_free_);
     post_q_.pop_front();
+    ++handled_;
     const auto& p = prog_.at(Stage::Post);
     post_free_ = t + p.occupancy;
     mark(Stage::Post, t, t + p.occupancy);

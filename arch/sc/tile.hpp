@@ -57,6 +57,7 @@ class Tile : public sc_core::sc_module {
   const TileProgram& program() const { return prog_; }
   const std::vector<Interval>& intervals(Stage s) const { return intervals_[static_cast<int>(s)]; }
   uint64_t activations() const { return activations_; }
+  uint64_t handled() const { return handled_; }  // stage starts, completions, arrivals
 
   std::array<int64_t, kStages> busy{};
   std::array<int64_t, kStallCauses> stall{};
@@ -121,6 +122,7 @@ class Tile : public sc_core::sc_module {
   int64_t adc_stall_per_position_ = 0;
   std::array<std::vector<Interval>, kStages> intervals_;
   uint64_t activations_ = 0;
+  uint64_t handled_ = 0;
 };
 
 }  // namespace tessera::sc

@@ -65,7 +65,8 @@ int cmd_simulate(const Args& args) {
   if (!vcd_file.empty()) write_file_atomic(vcd_file, vcd_text);
   if (!vm.count("quiet")) {
     print_console(rep, std::cout);
-    std::cout << fmt::format("simulated  {} unit activations in {:.3f} s\n", rep.sim_events, rep.model_wall_s);
+    std::cout << fmt::format("simulated  {} model events ({} process activations) in {:.3f} s\n", rep.sim_events,
+                             rep.sim_activations, rep.model_wall_s);
   }
   return 0;
 }

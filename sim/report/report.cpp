@@ -37,6 +37,7 @@ Report build_report(const Network& net, const ArchConfig& arch, const Mapping& m
   r.latency_s = double(run.cycles) / (arch.clock_ghz * 1e9);
   r.model_wall_s = run.wall_seconds;
   r.sim_events = run.sim_events;
+  r.sim_activations = run.sim_activations;
   r.links = run.links;
 
   int64_t slowest = 1;  // busy cycles per image of the slowest layer
@@ -194,6 +195,7 @@ void write_json(const Report& r, std::ostream& os) {
   j["layers"] = layers;
   J run = {{"wall_s", r.model_wall_s}};
   if (r.sim_events) run["sim_events"] = r.sim_events;
+  if (r.sim_activations) run["sim_activations"] = r.sim_activations;
   if (!r.links.empty()) {
     J links = J::array();
     for (const auto& l : r.links)

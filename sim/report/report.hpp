@@ -78,6 +78,7 @@ struct Report {
 
   double model_wall_s = 0;
   uint64_t sim_events = 0;
+  uint64_t sim_activations = 0;
   std::vector<LinkStat> links;
   EventCounts events;             // whole inference
   std::string stats_json;         // simulation: the statistics tree, as JSON (embedded under "stats")
