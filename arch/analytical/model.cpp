@@ -156,7 +156,8 @@ struct Analytical {
       const auto& in_rows = row_time[h.input_layer];
       const int64_t in_lat = arrival_latency(h.input_layer, hi);
       std::vector<int64_t> free(S, 0), start0(S), startn(S);
-      row_time[h.layer].assign(h.out_rows, 0);
+      row_time[h.layer].assign(h.layer_rows, 0);
+      int64_t own_done = 0;
       for (int x : h.hosted) row_time[x].assign(net.layers[x].out.h, 0);
       std::vector<int64_t> done_rows(h.hosted.size(), 0);
       for (int64_t y = 0; y < h.out_rows; ++y) {
@@ -187,7 +188,7 @@ struct Analytical {
         for (int s = 0; s < S; ++s) free[s] = startn[s] + p.stages[s].occupancy;
         if (y == 0) hr.start = start0[0];
         const int64_t complete = startn[S - 1] + p.stages[S - 1].latency;
-        row_time[h.layer][y] = complete;
+        for (const int64_t d = h.rows_done(h.layer, y); own_done < d; ++own_done) row_time[h.layer][own_done] = complete;
         for (size_t k = 0; k < h.hosted.size(); ++k) {
           for (int64_t z = done_rows[k]; z < h.hosted_rows[k][y]; ++z) row_time[h.hosted[k]][z] = complete;
           done_rows[k] = h.hosted_rows[k][y];

@@ -89,7 +89,7 @@ EventCounts transfer_events(const ArchConfig& a, int src, int dst, int64_t bits,
 
 int64_t arrival_cycles(const ArchConfig& a, const Program& p, const RowTransfer& rt) {
   int64_t c = transfer_cycles(a, endpoint(p, rt.src_tile), endpoint(p, rt.dst_tile), rt.bits_per_row);
-  if (rt.dst_tile >= 0) c += write_cycles(rt.bits_per_row, a.tile_classes[p.hosts[rt.dst_host].tile_class].buffer.width_bits);
+  if (rt.dst_tile >= 0) c += write_cycles(rt.bits_per_row, a.unit_buffer(p.hosts[rt.dst_host].tile_class).width_bits);
   return c;
 }
 
@@ -98,7 +98,7 @@ int64_t offchip_cycles(const Program& p, int64_t bits) {
 }
 
 int64_t HostProgram::rows_done(int l, int64_t y) const {
-  if (l == layer) return y + 1;
+  if (l == layer) return std::min(layer_rows, (y + 1) * row_group);
   for (size_t k = 0; k < hosted.size(); ++k)
     if (hosted[k] == l) return hosted_rows[k][y];
   return 0;
@@ -205,6 +205,58 @@ struct Compiler {
     return tp;
   }
 
+  // An AP unit processes a row group (as many output rows as fit its CAM rows,
+  // or a slice of a row wider than the CAM) per item: fetch of the group's
+  // input window from the unit's buffer, the compiled program's row tile,
+  // and the hosted digital layers.
+  void ap_host(HostProgram& h, const Layer& l, const LayerMapping& lm) {
+    const ApClassParams& ac = arch.ap_class(lm.tile_class);
+    h.on_ap = true;
+    h.ap = ap_layer_cost(l, arch, lm.tile_class, arch.mapping.seed);
+    const int64_t rows = ac.ap.rows, w = l.out.w;
+    h.row_group = w <= rows ? std::max<int64_t>(1, rows / w) : 1;
+    h.out_rows = (l.out.h + h.row_group - 1) / h.row_group;
+    h.out_cols = w <= rows ? 1 : (w + rows - 1) / rows;
+    h.input_cycles = 1;
+    const double items = double(h.out_rows) * double(h.out_cols);
+
+    TileProgram tp;
+    tp.tile = lm.tiles.at(0).tile;
+    tp.home = true;
+    tp.home_share = 1.0;
+    EventCounts& e = tp.events_per_position;
+    // The group's input window, or its share when a row is split.
+    const int64_t window_rows = l.type == LayerType::Conv2d
+                                    ? std::min<int64_t>(l.in.h, (h.row_group - 1) * l.stride_h + int64_t(l.kernel_h - 1) * l.dilation_h + 1)
+                                    : l.in.h;
+    tp.fetch_bits = int64_t(std::ceil(double(window_rows * l.in.w * l.in.c * l.activation_bits) / double(h.out_cols)));
+    tp.buffer_port_cycles = ceil_div(tp.fetch_bits, ac.buffer.width_bits);
+    auto& f = tp.stage[static_cast<int>(Stage::Fetch)];
+    f.occupancy = std::max<int64_t>(1, tp.buffer_port_cycles);
+    f.latency = f.occupancy + ac.buffer.latency_cycles;
+    add(e, Event::BufferRead, double(tp.fetch_bits));
+    // compute: one row tile of the compiled program
+    auto& m = tp.stage[static_cast<int>(Stage::Mvm)];
+    m.occupancy = m.latency = std::max<int64_t>(1, int64_t(std::ceil(h.ap.cycles_per_tile - 1e-9)));
+    add(e, Event::ApCompare, h.ap.passes_per_tile);
+    add(e, Event::ApWrite, h.ap.passes_per_tile);
+    add(e, Event::RtmShift, h.ap.shifts_per_tile);
+    add(e, Event::RtmRead, h.ap.reads_per_tile);
+    add(e, Event::RtmWrite, h.ap.writes_per_tile);
+    // post: the hosted layers' operations, spread over the items
+    auto& p = tp.stage[static_cast<int>(Stage::Post)];
+    const double act = h.digital_events[Event::ActivationOp] / items, pool = h.digital_events[Event::PoolOp] / items;
+    const int64_t act_c = ceil_div(int64_t(std::ceil(act - 1e-9)), int64_t(ac.activation.throughput()));
+    const int64_t pool_c = ceil_div(int64_t(std::ceil(pool - 1e-9)), int64_t(ac.pooling.throughput()));
+    p.occupancy = std::max(act_c, pool_c);
+    if (p.occupancy > 0)
+      p.latency = p.occupancy + std::max(act_c ? ac.activation.latency_cycles : 0, pool_c ? ac.pooling.latency_cycles : 0);
+    add(e, Event::ActivationOp, act);
+    add(e, Event::PoolOp, pool);
+    h.tiles.push_back(tp);
+    row_tables(h);
+  }
+
   // Tiles of a host that receive rows (all tiles for the MVM input; home tiles for hosted layers).
   void add_transfers(std::vector<RowTransfer>& out, int layer, int src_host, int dst_host, bool to_mvm) {
     const Layer& x = net.layers[layer];
@@ -255,7 +307,7 @@ struct Compiler {
     }
   }
 
-  // Which rows each conv row needs, and what completes after it.
+  // Which rows each row group needs, and what completes after it.
   void row_tables(HostProgram& h) {
     const Layer& l = net.layers[h.layer];
     const int me = prog.host_of_layer[h.layer];
@@ -263,9 +315,10 @@ struct Compiler {
     h.hosted_rows.assign(h.hosted.size(), std::vector<int64_t>(h.out_rows, 0));
     std::map<int, size_t> remote_index;
     for (int64_t y = 0; y < h.out_rows; ++y) {
-      h.fetch_need[y] = last_input_row(l, y) + 1;
+      const int64_t done_rows = h.rows_done(h.layer, y);  // rows of the weight layer after group y
+      h.fetch_need[y] = last_input_row(l, done_rows - 1) + 1;
       std::map<int, int64_t> done;  // rows complete so far, of local layers
-      done[h.layer] = y + 1;
+      done[h.layer] = done_rows;
       for (size_t k = 0; k < h.hosted.size(); ++k) {
         const Layer& x = net.layers[h.hosted[k]];
         int64_t rows = x.out.h;
@@ -328,9 +381,14 @@ struct Compiler {
       h.input_layer = l.inputs[0];
       h.replication = lm.replication;
       h.round = lm.round;
+      h.layer_rows = l.out.h;
       h.out_rows = l.out.h;
       h.out_cols = l.out.w;
       h.input_cycles = lm.tiling.input_cycles;
+      if (!lm.on_crossbars()) {
+        ap_host(h, l, lm);
+        continue;
+      }
       std::vector<double> home_total(lm.replication, 0);
       for (const auto& sh : lm.tiles) home_total[sh.replica] += double(sh.home_outputs);
       for (const auto& sh : lm.tiles) h.tiles.push_back(tile_program(l, lm, sh, home_total[sh.replica], h.digital_events));

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "arch/compile/ap_layer.hpp"
 #include "arch/config/arch_config.hpp"
 #include "arch/cost/events.hpp"
 #include "arch/mapping/mapping.hpp"
@@ -67,18 +68,25 @@ struct RowTransfer {
 
 struct HostProgram {
   int layer = -1;                 // the weight layer
-  int tile_class = 0;
+  int tile_class = 0;             // unit class (tile classes, then AP classes)
+  bool on_ap = false;             // runs as a compiled program on an AP unit
+  ApLayerCost ap;                 // AP layers: the compiled program's cost and figures
   int input_layer = -1;           // producer of the layer's input
   int replication = 1;
   int round = 0;                  // weight-reload round
+  // Work is grouped in "row groups" of `row_group` output rows (1 on crossbar
+  // tiles; on an AP as many rows as fit its CAM rows): out_rows counts groups,
+  // out_cols the items (positions, or AP row tiles) of one group.
   int64_t out_rows = 0, out_cols = 0;
+  int64_t row_group = 1;
+  int64_t layer_rows = 0;         // output rows of the weight layer
   int input_cycles = 1;
   std::vector<int> hosted;        // digital layers run on this host, in order
   std::vector<TileProgram> tiles;
   std::vector<RowTransfer> sends; // rows of this host's layers sent elsewhere
   EventCounts digital_events;     // hosted layers' operations (whole inference)
 
-  // Row dependencies, per output row y of the weight layer (counts of rows):
+  // Row dependencies, per row group y (counts of rows):
   std::vector<int64_t> fetch_need;  // rows of input_layer that row y's windows read
   struct RemoteNeed {
     int layer = -1;                 // a layer computed on another host (or the input stream)

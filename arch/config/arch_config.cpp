@@ -31,19 +31,43 @@ void MappingParams::load(const io::Section& s) {
   schedule = s.string("schedule", "pipelined: a layer starts as soon as its input rows exist (ISAAC); layer: one layer at a time",
                       schedule, {"pipelined", "layer"});
   accumulator_bits = int(s.integer("accumulator_bits", "width of partial sums moved between tiles", accumulator_bits, 1, 64));
+  unit = s.string("unit", "unit for weight layers without a hint: auto (crossbar tiles if the chip has them, else APs), crossbar, ap",
+                  unit, {"auto", "crossbar", "ap"});
+  seed = uint64_t(s.integer("seed", "seed of random weights where a model needs weight values and none are given (AP compilation)",
+                            int64_t(seed), 0, INT64_MAX));
   s.finish();
 }
 
-int ArchConfig::total_tiles() const {
+int ArchConfig::crossbar_tiles() const {
   int n = 0;
   for (const auto& c : tile_classes) n += c.count;
+  return n;
+}
+
+int ArchConfig::total_tiles() const {
+  int n = crossbar_tiles();
+  for (const auto& c : ap_classes) n += c.count;
   return n;
 }
 
 int ArchConfig::class_index(const std::string& n) const {
   for (size_t i = 0; i < tile_classes.size(); ++i)
     if (tile_classes[i].name == n) return int(i);
+  for (size_t i = 0; i < ap_classes.size(); ++i)
+    if (ap_classes[i].name == n) return int(tile_classes.size() + i);
   return -1;
+}
+
+int ArchConfig::class_count(int cls) const { return is_ap_class(cls) ? ap_class(cls).count : tile_classes.at(cls).count; }
+
+const std::string& ArchConfig::class_name(int cls) const {
+  return is_ap_class(cls) ? ap_class(cls).name : tile_classes.at(cls).name;
+}
+
+int ArchConfig::first_unit_of_class(int cls) const {
+  int n = 0;
+  for (int c = 0; c < cls; ++c) n += class_count(c);
+  return n;
 }
 
 const device::Device& ArchConfig::device_of(int tile_class) const {
@@ -67,14 +91,22 @@ ArchConfig read_arch(const io::Section& root) {
   a.offchip.load(chip.table("offchip", "off-chip interface"));
   chip.finish();
 
-  auto classes = root.table_array("tile_class", "tile classes (several for a heterogeneous chip)");
-  if (classes.empty() && !root.describing()) root.fail("tile_class", "at least one [[tile_class]] is required");
+  auto classes = root.table_array("tile_class", "crossbar tile classes (several for a heterogeneous chip)");
+  auto ap_classes = root.table_array("ap_class", "associative-processor classes (AP units on racetrack memory)");
+  if (classes.empty() && ap_classes.empty() && !root.describing())
+    root.fail("tile_class", "at least one [[tile_class]] or [[ap_class]] is required");
   std::set<std::string> names;
   for (const auto& cs : classes) {
     TileClassParams t;
     t.load(cs);
-    if (!names.insert(t.name).second && !root.describing()) cs.fail("name", "duplicate tile class name '" + t.name + "'");
+    if (!names.insert(t.name).second && !root.describing()) cs.fail("name", "duplicate class name '" + t.name + "'");
     a.tile_classes.push_back(std::move(t));
+  }
+  for (const auto& cs : ap_classes) {
+    ApClassParams t;
+    t.load(cs);
+    if (!names.insert(t.name).second && !root.describing()) cs.fail("name", "duplicate class name '" + t.name + "'");
+    a.ap_classes.push_back(std::move(t));
   }
   // Devices: [device.NAME] sections, each with impl = a registered model.
   auto devs = root.table("device", "cell technologies: [device.NAME] with impl = pcm, rram, fefet or sram");
@@ -113,7 +145,7 @@ ArchConfig read_arch(const io::Section& root) {
     for (const auto& [layer, cls] : a.mapping.layer_class) {
       if (a.class_index(cls) < 0) {
         std::string allowed;
-        for (const auto& c : a.tile_classes) allowed += (allowed.empty() ? "" : ", ") + c.name;
+        for (int c = 0; c < a.unit_classes(); ++c) allowed += (allowed.empty() ? "" : ", ") + a.class_name(c);
         layers.fail(layer, "no tile class named '" + cls + "'; classes: " + allowed);
       }
     }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "arch/components/ap_class.hpp"
 #include "arch/components/storage.hpp"
 #include "arch/components/tile.hpp"
 #include "arch/noc/topology.hpp"
@@ -38,6 +39,8 @@ struct MappingParams {
   bool weight_reload = false;                   // allow networks larger than the chip
   std::string schedule = "pipelined";           // pipelined (ISAAC) | layer (layer by layer)
   int accumulator_bits = 32;                    // partial sums moved between tiles
+  std::string unit = "auto";                    // which unit runs weight layers without a hint
+  uint64_t seed = 1;                            // random weights where a model needs values and none are given
 
   void load(const io::Section& s);
 };
@@ -50,6 +53,7 @@ struct ArchConfig {
   StorageParams global_buffer;
   OffchipParams offchip;
   std::vector<TileClassParams> tile_classes;
+  std::vector<ApClassParams> ap_classes;
   MappingParams mapping;
   // Cell technologies by name: [device.NAME] sections, plus a default-configured
   // model for every crossbar.device that names a registered model directly.
@@ -57,8 +61,20 @@ struct ArchConfig {
   std::vector<std::string> overrides;  // the --set assignments applied
 
   const device::Device& device_of(int tile_class) const;
+  // Units on the chip: crossbar tiles first, then AP units; every one has a
+  // network port. Unit classes share one index space: tile classes, then AP classes.
   int total_tiles() const;
+  int crossbar_tiles() const;
   int class_index(const std::string& name) const;  // -1 if absent
+  int unit_classes() const { return int(tile_classes.size() + ap_classes.size()); }
+  bool is_ap_class(int cls) const { return cls >= int(tile_classes.size()); }
+  const ApClassParams& ap_class(int cls) const { return ap_classes.at(cls - tile_classes.size()); }
+  int first_unit_of_class(int cls) const;
+  int class_count(int cls) const;
+  const std::string& class_name(int cls) const;
+  const StorageParams& unit_buffer(int cls) const {
+    return is_ap_class(cls) ? ap_class(cls).buffer : tile_classes.at(cls).buffer;
+  }
   double cycle_ns() const { return 1.0 / clock_ghz; }
   int cycles(double ns) const;  // ns rounded up to whole cycles (at least 1)
 };

@@ -9,6 +9,15 @@ int idx(Component c) { return static_cast<int>(c); }
 int idx(Event e) { return static_cast<int>(e); }
 }  // namespace
 
+// Events priced the same on every unit: the network, the global buffer, off chip.
+void CostTable::chip_events(const ArchConfig& a, std::array<double, kEvents>& e) {
+  e[idx(Event::RouterFlit)] = a.noc.router_energy_pj_per_flit;
+  e[idx(Event::LinkFlit)] = a.noc.link_energy_pj_per_flit;
+  e[idx(Event::GlobalBufferRead)] = a.global_buffer.read_energy_pj_per_bit;
+  e[idx(Event::GlobalBufferWrite)] = a.global_buffer.write_energy_pj_per_bit;
+  e[idx(Event::OffchipByte)] = a.offchip.energy_pj_per_byte;
+}
+
 double CostTable::sum(const ComponentValues& v) {
   double s = 0;
   for (double x : v) s += x;
@@ -20,6 +29,7 @@ CostTable::CostTable(const ArchConfig& a) {
   const int concentration = std::max(1, a.noc.topology->tiles_per_router());
   for (const auto& t : a.tile_classes) {
     std::array<double, kEvents> e{};
+    chip_events(a, e);
     e[idx(Event::CrossbarRead)] = t.crossbar.read_energy_pj();
     e[idx(Event::DacConversion)] = t.dac.energy_pj();
     e[idx(Event::Sample)] = t.sample_hold.energy_pj;
@@ -37,11 +47,6 @@ CostTable::CostTable(const ArchConfig& a) {
     e[idx(Event::PoolOp)] = t.pooling.energy_pj;
     e[idx(Event::OutputRegisterWrite)] = t.output_register.write_energy_pj_per_bit;
     e[idx(Event::OutputRegisterRead)] = t.output_register.read_energy_pj_per_bit;
-    e[idx(Event::RouterFlit)] = a.noc.router_energy_pj_per_flit;
-    e[idx(Event::LinkFlit)] = a.noc.link_energy_pj_per_flit;
-    e[idx(Event::GlobalBufferRead)] = a.global_buffer.read_energy_pj_per_bit;
-    e[idx(Event::GlobalBufferWrite)] = a.global_buffer.write_energy_pj_per_bit;
-    e[idx(Event::OffchipByte)] = a.offchip.energy_pj_per_byte;
     e[idx(Event::CellWrite)] = t.crossbar.write_energy_pj_per_cell;
     energy_.push_back(e);
 
@@ -94,6 +99,53 @@ CostTable::CostTable(const ArchConfig& a) {
     area[idx(Component::OutputRegister)] = t.output_register.area_mm2;
     peak[idx(Component::OutputRegister)] = storage_peak(t.output_register);
     leak[idx(Component::OutputRegister)] = t.output_register.leakage_mw;
+    area[idx(Component::Router)] = a.noc.router_area_mm2 / concentration;
+    peak[idx(Component::Router)] = a.noc.router_ports * f_ghz *
+                                   (a.noc.router_energy_pj_per_flit + a.noc.link_energy_pj_per_flit) / concentration;
+    leak[idx(Component::Router)] = a.noc.router_leakage_mw / concentration;
+    tile_area_.push_back(area);
+    tile_peak_.push_back(peak);
+    tile_leak_.push_back(leak);
+    for (int i = 0; i < kComponents; ++i) {
+      chip_area_[i] += t.count * area[i];
+      chip_peak_[i] += t.count * peak[i];
+      chip_leak_[i] += t.count * leak[i];
+    }
+  }
+  // AP classes: the CAM's passes and the racetracks' shifts and accesses.
+  for (const auto& t : a.ap_classes) {
+    std::array<double, kEvents> e{};
+    chip_events(a, e);
+    e[idx(Event::ApCompare)] = t.ap.compare_pj;
+    e[idx(Event::ApWrite)] = t.ap.write_pj;
+    e[idx(Event::RtmShift)] = t.rtm.shift_pj;
+    e[idx(Event::RtmRead)] = t.rtm.read_pj;
+    e[idx(Event::RtmWrite)] = t.rtm.write_pj;
+    e[idx(Event::BufferRead)] = t.buffer.read_energy_pj_per_bit;
+    e[idx(Event::BufferWrite)] = t.buffer.write_energy_pj_per_bit;
+    e[idx(Event::ActivationOp)] = t.activation.energy_pj;
+    e[idx(Event::PoolOp)] = t.pooling.energy_pj;
+    energy_.push_back(e);
+    ComponentValues area{}, peak{}, leak{};
+    area[idx(Component::ApArray)] = t.area_mm2;
+    leak[idx(Component::ApArray)] = t.leakage_mw;
+    // The CAM alternates compare and write cycles; one cluster shifts at a time.
+    const double pass_ns = t.ap.compare_ns + t.ap.write_ns;
+    if (pass_ns > 0) {
+      peak[idx(Component::ApCompare)] = t.ap.compare_pj / pass_ns;
+      peak[idx(Component::ApWrite)] = t.ap.write_pj / pass_ns;
+    }
+    if (t.rtm.shift_ns > 0) peak[idx(Component::RtmShift)] = t.rtm.shift_pj / t.rtm.shift_ns;
+    if (t.rtm.write_ns > 0) peak[idx(Component::RtmAccess)] = std::max(t.rtm.write_pj / t.rtm.write_ns, t.rtm.read_pj / std::max(1e-12, t.rtm.read_ns));
+    area[idx(Component::Buffer)] = t.buffer.area_mm2;
+    peak[idx(Component::Buffer)] = t.buffer.ports * t.buffer.width_bits * f_ghz *
+                                   std::max(t.buffer.read_energy_pj_per_bit, t.buffer.write_energy_pj_per_bit);
+    leak[idx(Component::Buffer)] = t.buffer.leakage_mw;
+    for (auto [c, u] : {std::pair{Component::Activation, &t.activation}, std::pair{Component::Pooling, &t.pooling}}) {
+      area[idx(c)] = u->count * u->area_mm2;
+      peak[idx(c)] = u->count * u->ops_per_cycle * f_ghz * u->energy_pj;
+      leak[idx(c)] = u->count * u->leakage_mw;
+    }
     area[idx(Component::Router)] = a.noc.router_area_mm2 / concentration;
     peak[idx(Component::Router)] = a.noc.router_ports * f_ghz *
                                    (a.noc.router_energy_pj_per_flit + a.noc.link_energy_pj_per_flit) / concentration;

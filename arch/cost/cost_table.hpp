@@ -36,6 +36,7 @@ class CostTable {
   static double sum(const ComponentValues& v);
 
  private:
+  static void chip_events(const ArchConfig& a, std::array<double, kEvents>& e);
   std::vector<std::array<double, kEvents>> energy_;
   std::vector<ComponentValues> tile_area_, tile_peak_, tile_leak_;
   ComponentValues chip_area_{}, chip_peak_{}, chip_leak_{};

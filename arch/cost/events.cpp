@@ -7,7 +7,7 @@ const char* to_string(Component c) {
                                 "input_register", "ima_output_register", "buffer", "bus", "reduce",
                                 "activation", "pooling", "output_register", "router", "link",
                                 "global_buffer", "offchip", "weight_reload", "ap_compare", "ap_write",
-                                "rtm_shift", "rtm_access", "leakage"};
+                                "rtm_shift", "rtm_access", "ap_array", "leakage"};
   static_assert(sizeof(names) / sizeof(names[0]) == kComponents, "component names");
   return names[static_cast<int>(c)];
 }

@@ -32,6 +32,7 @@ enum class Component : int {
   ApWrite,            // associative processor: write passes
   RtmShift,           // racetrack shifts
   RtmAccess,          // racetrack port reads and writes
+  ApArray,            // associative processor: CAM and racetracks (area and static power)
   Leakage,
   kCount
 };

@@ -64,18 +64,16 @@ namespace {
 
 struct Allocator {
   const ArchConfig& arch;
-  std::vector<int> first_tile;  // per class: global index of its first tile
-  std::vector<int> used;        // per class, in the current round
+  std::vector<int> first_tile;  // per unit class: global index of its first unit
+  std::vector<int> used;        // per unit class, in the current round
   int round = 0;
   explicit Allocator(const ArchConfig& a) : arch(a) {
-    int t = 0;
-    for (const auto& c : a.tile_classes) {
-      first_tile.push_back(t);
-      t += c.count;
+    for (int c = 0; c < a.unit_classes(); ++c) {
+      first_tile.push_back(a.first_unit_of_class(c));
       used.push_back(0);
     }
   }
-  int free(int cls) const { return arch.tile_classes[cls].count - used[cls]; }
+  int free(int cls) const { return arch.class_count(cls) - used[cls]; }
 };
 
 // Places one replica's crossbars into IMAs and tiles, column block outermost
@@ -214,55 +212,75 @@ double cell_utilisation(const CrossbarTiling& t) {
 Mapping map_network(const Network& net, const ArchConfig& arch) {
   Mapping m;
   m.layers.resize(net.layers.size());
-  m.tiles_used_per_class.assign(arch.tile_classes.size(), 0);
+  m.tiles_used_per_class.assign(arch.unit_classes(), 0);
   Allocator alloc(arch);
   const auto& mp = arch.mapping;
+  const std::vector<int> weight_layers = net.weight_layers();
 
-  // 1. Unit and tile class of every weight layer; tiling on that class.
-  std::vector<int> weight_layers = net.weight_layers();
+  // 1. Unit and class of every weight layer: the layer's hint, then
+  // [mapping.layers], then mapping.unit (auto: crossbar tiles if the chip has
+  // them, else APs). Crossbar layers fixed to a class are tiled on it now.
+  const bool has_crossbars = !arch.tile_classes.empty(), has_aps = !arch.ap_classes.empty();
   for (int li : weight_layers) {
     const Layer& l = net.layers[li];
     LayerMapping& lm = m.layers[li];
     lm.layer = li;
-    if (l.hint.unit == "ap" || l.hint.unit == "digital") {
-      throw InputError(l.loc, "layer '" + l.name + "'.unit",
-                       "unit '" + l.hint.unit + "' cannot run a weight layer on this chip (it has crossbar tiles only)");
-    }
-    lm.unit = "crossbar";
     std::string cls = l.hint.tile_class;
     auto it = mp.layer_class.find(l.name);
     if (it != mp.layer_class.end()) cls = it->second;
     if (!cls.empty()) {
       lm.tile_class = arch.class_index(cls);
       if (lm.tile_class < 0) {
-        throw InputError(l.loc, "layer '" + l.name + "'.tile_class",
-                         "the arch config has no tile class named '" + cls + "'");
+        throw InputError(l.loc, "layer '" + l.name + "'.tile_class", "the arch config has no class named '" + cls + "'");
       }
-      lm.tiling = tile_layer(l, arch.tile_classes[lm.tile_class], mp);
     }
+    std::string unit = l.hint.unit;
+    if (unit.empty() && lm.tile_class >= 0) unit = arch.is_ap_class(lm.tile_class) ? "ap" : "crossbar";
+    if (unit.empty()) unit = mp.unit == "auto" ? (has_crossbars ? "crossbar" : "ap") : mp.unit;
+    if (unit == "digital") {
+      throw InputError(l.loc, "layer '" + l.name + "'.unit", "a weight layer cannot run on a digital unit");
+    }
+    if ((unit == "ap" && !has_aps) || (unit == "crossbar" && !has_crossbars)) {
+      throw InputError(l.loc, "layer '" + l.name + "'.unit",
+                       "runs on '" + unit + "' units but the chip has no " + (unit == "ap" ? "[[ap_class]]" : "[[tile_class]]"));
+    }
+    if (lm.tile_class >= 0 && arch.is_ap_class(lm.tile_class) != (unit == "ap")) {
+      throw InputError(l.loc, "layer '" + l.name + "'.tile_class",
+                       "class '" + cls + "' is not a" + (unit == "ap" ? "n AP class" : " crossbar tile class"));
+    }
+    lm.unit = unit;
+    if (unit == "crossbar" && lm.tile_class >= 0) lm.tiling = tile_layer(l, arch.tile_classes[lm.tile_class], mp);
   }
 
-  // 2. Allocate tiles in layer order; pick classes by rule where not fixed.
-  auto tiles_needed = [&](const CrossbarTiling& t, int cls) {
-    return ceil_div(t.crossbars, arch.tile_classes[cls].crossbars());
+  // 2. Allocate units in layer order; pick classes by rule where not fixed.
+  auto tiles_needed = [&](const LayerMapping& lm, int cls) -> int64_t {
+    if (arch.is_ap_class(cls)) return 1;  // an AP runs any layer: its weights are folded into the program
+    return ceil_div(lm.tiling.crossbars, arch.tile_classes[cls].crossbars());
   };
   for (int li : weight_layers) {
     const Layer& l = net.layers[li];
     LayerMapping& lm = m.layers[li];
     int chosen = lm.tile_class;
+    if (chosen < 0 && lm.unit == "ap") {
+      // First AP class with a free unit, else the first AP class (reload decides).
+      for (int c = int(arch.tile_classes.size()); c < arch.unit_classes() && chosen < 0; ++c)
+        if (alloc.free(c) > 0) chosen = c;
+      if (chosen < 0) chosen = int(arch.tile_classes.size());
+      lm.tile_class = chosen;
+    }
     if (chosen < 0) {
       double best = -1;
       for (int c = 0; c < int(arch.tile_classes.size()); ++c) {
-        CrossbarTiling t;
+        LayerMapping trial;
         try {
-          t = tile_layer(l, arch.tile_classes[c], mp);
+          trial.tiling = tile_layer(l, arch.tile_classes[c], mp);
         } catch (const InputError&) {
           continue;  // arrays too narrow for this layer's weights
         }
-        bool room = tiles_needed(t, c) <= alloc.free(c);
+        bool room = tiles_needed(trial, c) <= alloc.free(c);
         double score = 0;
         if (mp.rule == "first_fit") score = room ? 1.0 / (1 + c) : 0;
-        if (mp.rule == "best_utilisation") score = room ? cell_utilisation(t) : 0;
+        if (mp.rule == "best_utilisation") score = room ? cell_utilisation(trial.tiling) : 0;
         if (mp.rule == "smallest") {
           const auto& x = arch.tile_classes[c].crossbar;
           score = room ? 1.0 / (double(x.rows) * x.cols) : 0;
@@ -279,10 +297,11 @@ Mapping map_network(const Network& net, const ArchConfig& arch) {
       lm.tile_class = chosen;
       lm.tiling = tile_layer(l, arch.tile_classes[chosen], mp);
     }
-    int64_t need = tiles_needed(lm.tiling, chosen);
-    const auto& tc = arch.tile_classes[chosen];
-    if (need > tc.count) {
-      throw InputError({arch.file, 0, 0}, "tile_class '" + tc.name + "'",
+    int64_t need = tiles_needed(lm, chosen);
+    const std::string& cname = arch.class_name(chosen);
+    if (need > arch.class_count(chosen)) {
+      const auto& tc = arch.tile_classes[chosen];
+      throw InputError({arch.file, 0, 0}, "tile_class '" + cname + "'",
                        "layer '" + l.name + "' alone needs " + std::to_string(need) + " tiles (" +
                            std::to_string(lm.tiling.crossbars) + " crossbars of " + std::to_string(tc.crossbar.rows) + "x" +
                            std::to_string(tc.crossbar.cols) + "), the class has " + std::to_string(tc.count));
@@ -294,12 +313,13 @@ Mapping map_network(const Network& net, const ArchConfig& arch) {
         for (int lj : weight_layers) {
           const auto& o = m.layers[lj];
           int c = o.tile_class >= 0 ? o.tile_class : chosen;
-          CrossbarTiling t = o.tile_class >= 0 ? o.tiling : tile_layer(net.layers[lj], arch.tile_classes[c], mp);
-          total += tiles_needed(t, c);
+          LayerMapping trial = o;
+          if (!arch.is_ap_class(c) && o.tiling.crossbars == 0) trial.tiling = tile_layer(net.layers[lj], arch.tile_classes[c], mp);
+          total += tiles_needed(trial, c);
         }
         throw InputError({arch.file, 0, 0}, "mapping",
-                         "network '" + net.name + "' needs about " + std::to_string(total) + " tiles but the chip has " +
-                             std::to_string(arch.total_tiles()) + " (class '" + tc.name + "' ran out at layer '" + l.name +
+                         "network '" + net.name + "' needs about " + std::to_string(total) + " units but the chip has " +
+                             std::to_string(arch.total_tiles()) + " (class '" + cname + "' ran out at layer '" + l.name +
                              "'); enlarge the chip or set mapping.weight_reload = true");
       }
       ++alloc.round;  // reprogram the chip: everything is free again
@@ -322,7 +342,7 @@ Mapping map_network(const Network& net, const ArchConfig& arch) {
         auto& lm = m.layers[li];
         int64_t per = lm.tiles_used / lm.replication;
         // Replicas split a row's positions: no more replicas than positions per row.
-        if (lm.replication >= mp.max_replication || lm.replication >= net.layers[li].out.w ||
+        if (!lm.on_crossbars() || lm.replication >= mp.max_replication || lm.replication >= net.layers[li].out.w ||
             per > alloc.free(lm.tile_class))
           continue;
         double w = double(net.layers[li].positions()) * lm.tiling.input_cycles / lm.replication;
@@ -350,6 +370,19 @@ Mapping map_network(const Network& net, const ArchConfig& arch) {
   for (int li : weight_layers) {
     const Layer& l = net.layers[li];
     auto& lm = m.layers[li];
+    if (!lm.on_crossbars()) {
+      // One AP unit: it reads the whole input window and produces every output channel.
+      TileShare sh;
+      sh.tile = lm.first_tile;
+      sh.input_channels = l.in.c;
+      sh.distinct_rows = l.matrix_rows() * (l.type == LayerType::Conv2d ? l.groups : 1);
+      sh.ima_rows = 0;
+      sh.home_outputs = l.out.c;
+      lm.tiles.push_back(sh);
+      m.tiles_used_per_class[lm.tile_class] =
+          std::max<int>(m.tiles_used_per_class[lm.tile_class], lm.first_tile + 1 - alloc.first_tile[lm.tile_class]);
+      continue;
+    }
     const auto& tc = arch.tile_classes[lm.tile_class];
     place(lm, l, tc, lm.first_tile);
     int64_t per_replica = lm.tiles_used / lm.replication;

@@ -128,7 +128,7 @@ void Chip::send_row(const RowTransfer& rt, int src_tile, int64_t row, int64_t re
   sc_assert(d);
   const int layer = rt.layer;
   const int64_t bits = rt.bits_per_row;
-  const int64_t wc = write_cycles(bits, arch_.tile_classes[prog_.hosts[rt.dst_host].tile_class].buffer.width_bits);
+  const int64_t wc = write_cycles(bits, arch_.unit_buffer(prog_.hosts[rt.dst_host].tile_class).width_bits);
   // On arrival the data are written into the destination buffer through a port.
   p.deliver = [d, layer, row, wc, src_tile, seq](int64_t at) {
     Buffer::Request w;

@@ -17,17 +17,17 @@ Tile::Tile(sc_core::sc_module_name name, Chip& chip, int host, int index, Mode m
       waker_("tile_wake"),
       record_(record) {
   waker_.set_mode(mode);
-  const auto& tc = chip.arch().tile_classes[host_.tile_class];
-  buffer_ = std::make_unique<Buffer>("buffer", tc.buffer, mode, clk);
+  const auto& buf = chip.arch().unit_buffer(host_.tile_class);
+  buffer_ = std::make_unique<Buffer>("buffer", buf, mode, clk);
   cols_ = host_.cols_of_replica(prog_.replica);
   rows_ = host_.out_rows;
   total_ = cols_ * rows_;
   row_done_.assign(rows_, 0);
   sent_rows_.assign(host_.sends.size(), 0);
   // The ADC share of each mvm: input cycles x (conversion - read) when conversions are slower.
-  {
+  if (!host_.on_ap) {
     const auto& m = prog_.at(Stage::Mvm);
-    const int64_t t_read = chip.arch().cycles(tc.crossbar.read_ns);
+    const int64_t t_read = chip.arch().cycles(chip.arch().tile_classes[host_.tile_class].crossbar.read_ns);
     const int64_t ic = host_.input_cycles;
     adc_stall_per_position_ = std::max<int64_t>(0, m.occupancy - ic * t_read);
   }
@@ -54,7 +54,7 @@ Tile::Tile(sc_core::sc_module_name name, Chip& chip, int host, int index, Mode m
     Stream& in = streams_[0];
     const Layer& l = chip.net().layers[host_.input_layer];
     const int64_t all = in.row_bits * l.out.h;
-    const int64_t space = int64_t(tc.buffer.bytes * 8);
+    const int64_t space = int64_t(buf.bytes * 8);
     buffer_->set_space(space);
     in.flow = chip.arch().mapping.schedule == "pipelined" && all > space;
     if (in.flow) {
@@ -66,7 +66,7 @@ Tile::Tile(sc_core::sc_module_name name, Chip& chip, int host, int index, Mode m
       if (space < live * in.row_bits) {
         throw InputError({chip.arch().file, 0, 0},
                          "tile_class[" + std::to_string(host_.tile_class) + "].buffer.bytes",
-                         "the tile buffer (" + std::to_string(int64_t(tc.buffer.bytes)) + " bytes) of tile " +
+                         "the tile buffer (" + std::to_string(int64_t(buf.bytes)) + " bytes) of tile " +
                              std::to_string(prog_.tile) + " cannot hold the " + std::to_string(live) +
                              " input rows layer '" + me.name + "' keeps live (" +
                              std::to_string((live * in.row_bits + 7) / 8) + " bytes); enlarge it");
@@ -215,7 +215,8 @@ void Tile::start_stages(int64_t t) {
       const int64_t y = row_of(pos);
       if (s.flow && (pos + 1) % cols_ == 0) {
         const Layer& l = chip_.net().layers[host_.layer];
-        const int64_t keep_from = y + 1 < rows_ ? std::max<int64_t>(0, (y + 1) * l.stride_h - l.pad_h) : int64_t(s.got.size());
+        const int64_t next_row = (y + 1) * host_.row_group;  // first output row of the next group
+        const int64_t keep_from = y + 1 < rows_ ? std::max<int64_t>(0, next_row * l.stride_h - l.pad_h) : int64_t(s.got.size());
         if (keep_from > s.released) {
           buffer_->release((keep_from - s.released) * s.row_bits, g + f.occupancy);
           s.released = keep_from;

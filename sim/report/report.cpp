@@ -50,7 +50,15 @@ Report build_report(const Network& net, const ArchConfig& arch, const Mapping& m
     lr.name = l.name;
     lr.type = to_string(l.type);
     for (int x : h.hosted) lr.hosted.push_back(net.layers[x].name);
-    lr.tile_class = arch.tile_classes[lm.tile_class].name;
+    lr.tile_class = arch.class_name(lm.tile_class);
+    lr.unit = lm.unit;
+    if (h.on_ap) {
+      lr.ap_addsub = h.ap.addsub;
+      lr.ap_passes_per_tile = h.ap.passes_per_tile;
+      lr.ap_shifts_per_tile = h.ap.shifts_per_tile;
+      lr.ap_row_tiles = h.out_rows * h.out_cols;
+      lr.ap_accumulator_bits = h.ap.accumulator_bits;
+    }
     lr.tiles = lm.tiles_used;
     lr.crossbars = lm.tiling.crossbars * lm.replication;
     lr.replication = lm.replication;
@@ -163,7 +171,8 @@ void write_json(const Report& r, std::ostream& os) {
     lj["name"] = l.name;
     lj["type"] = l.type;
     lj["hosted"] = l.hosted;
-    lj["mapping"] = {{"tile_class", l.tile_class},
+    lj["mapping"] = {{"unit", l.unit},
+                     {"tile_class", l.tile_class},
                      {"tiles", l.tiles},
                      {"crossbars", l.crossbars},
                      {"replication", l.replication},
@@ -178,6 +187,12 @@ void write_json(const Report& r, std::ostream& os) {
                      {"col_utilisation", l.col_utilisation},
                      {"cell_utilisation", l.cell_utilisation},
                      {"array_utilisation", l.array_utilisation}};
+    if (l.unit == "ap")
+      lj["ap"] = {{"row_tiles", l.ap_row_tiles},
+                  {"addsub_per_tile", l.ap_addsub},
+                  {"passes_per_tile", l.ap_passes_per_tile},
+                  {"shifts_per_tile", l.ap_shifts_per_tile},
+                  {"accumulator_bits", l.ap_accumulator_bits}};
     lj["macs"] = l.macs;
     lj["positions"] = l.positions;
     lj["start_cycle"] = l.start_cycle;

@@ -19,8 +19,13 @@ struct LayerReport {
   std::string name;
   std::string type;
   std::vector<std::string> hosted;  // digital layers run on this layer's tiles
-  std::string tile_class;
+  std::string unit;        // crossbar or ap
+  std::string tile_class;  // the unit class
   int64_t tiles = 0;
+  // AP layers: the compiled program per row tile
+  int64_t ap_row_tiles = 0, ap_addsub = 0;
+  double ap_passes_per_tile = 0, ap_shifts_per_tile = 0;
+  int ap_accumulator_bits = 0;
   int64_t crossbars = 0;
   int replication = 1;
   int round = 0;

@@ -86,13 +86,13 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"bad_type.toml", "bad_type.toml:2:13: chip.clock_ghz: expected a number, found a string"},
         BadCase{"bad_noc_impl.toml", "bad_noc_impl.toml:3:8: chip.noc.impl: unknown value 'torus'; allowed: mesh, bus"},
         BadCase{"bad_missing_chip.toml", "chip: missing required table"},
-        BadCase{"bad_duplicate_class.toml", "bad_duplicate_class.toml:6:8: tile_class[1].name: duplicate tile class name 't'"},
+        BadCase{"bad_duplicate_class.toml", "bad_duplicate_class.toml:6:8: tile_class[1].name: duplicate class name 't'"},
         BadCase{"bad_layer_class.toml", "bad_layer_class.toml:6:9: mapping.layers.conv1: no tile class named 'big'; classes: t"},
         BadCase{"bad_syntax.toml", "bad_syntax.toml:1:6: TOML syntax error"},
         BadCase{"bad_base.toml", "bad_base.toml:1:8: base: file"},
         BadCase{"bad_adc_cost.toml", "tile_class[0].adc.cost: unknown value 'magic'; allowed: fixed, scaled, walden"},
         BadCase{"bad_signed.toml", "mapping.signed_weights: unknown value 'twos_complement'; allowed: differential, offset"},
-        BadCase{"bad_no_class.toml", "tile_class: at least one [[tile_class]] is required"},
+        BadCase{"bad_no_class.toml", "tile_class: at least one [[tile_class]] or [[ap_class]] is required"},
         BadCase{"no_such_file.toml", "no_such_file.toml: cannot open file"}),
     [](const ::testing::TestParamInfo<BadCase>& info) {
       std::string n = info.param.file;
