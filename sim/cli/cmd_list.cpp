@@ -74,6 +74,7 @@ const std::vector<Command>& commands() {
       {"estimate", "analytical latency, energy and area of a network on an accelerator", cmd_estimate},
       {"simulate", "cycle-accurate SystemC simulation: the same report plus stalls, utilisation, traces", cmd_simulate},
       {"compare", "analytical model against simulation, per layer, with the cause of each difference", cmd_compare},
+      {"compare-arch", "one network on several chips: energy, latency, area, TOPS/W, energy breakdown", cmd_compare_arch},
       {"list", "arch presets and zoo networks", cmd_list},
       {"describe-config", "every arch config key with type, default and meaning", cmd_describe_config},
       {"export-net", "write a network (zoo or file) as a TOML network file", cmd_export_net},

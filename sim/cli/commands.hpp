@@ -12,6 +12,7 @@ using Args = std::vector<std::string>;
 int cmd_estimate(const Args& args);
 int cmd_simulate(const Args& args);
 int cmd_compare(const Args& args);
+int cmd_compare_arch(const Args& args);
 int cmd_list(const Args& args);
 int cmd_describe_config(const Args& args);
 int cmd_export_net(const Args& args);
