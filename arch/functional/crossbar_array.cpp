@@ -53,13 +53,20 @@ CrossbarArray build_array(const QuantLayer& ql, const Window& w, const CrossbarT
 }
 
 void program_array(CrossbarArray& a, const device::Device& dev, int cell_bits, double t_inference, device::Rng& rng) {
-  const double top = double((int64_t(1) << cell_bits) - 1);
-  const double g_max = dev.g_max();
+  // One digit step in conductance; targets are formed as the device's level
+  // quantisation forms its levels (k * step), so an ideal device keeps them bit for bit.
+  const double g_unit = dev.g_max() / double((int64_t(1) << cell_bits) - 1);
   std::vector<float> target(a.digits.size());
-  for (size_t i = 0; i < target.size(); ++i) target[i] = float(double(a.digits[i]) / top * g_max);
+  for (size_t i = 0; i < target.size(); ++i) target[i] = float(double(a.digits[i]) * g_unit);
   device::ProgrammedCells cells = dev.program(target, a.rows, a.cols, rng);
   std::vector<float> g = dev.read(cells, t_inference, rng);
-  for (size_t i = 0; i < g.size(); ++i) a.read[i] = float(double(g[i]) / g_max * top);
+  // Back to digit units: d * g_read / g_target (g_read / g_unit for an empty
+  // cell). The same value as g_read / g_unit, but exactly d when the device
+  // reads back its target, so ideal arrays sum to exact integers.
+  for (size_t i = 0; i < g.size(); ++i) {
+    const double d = double(a.digits[i]);
+    a.read[i] = target[i] > 0 ? float(d * (double(g[i]) / double(target[i]))) : float(double(g[i]) / g_unit);
+  }
 }
 
 }  // namespace tessera::functional

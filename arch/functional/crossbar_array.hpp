@@ -42,7 +42,7 @@ CrossbarArray build_array(const QuantLayer& ql, const Window& w, const CrossbarT
 
 // Programs the digits on `dev` (digit d at conductance d / (2^b - 1) * g_max),
 // reads them `t_inference` seconds later and stores the read conductances in
-// digit units. An ideal device returns the digits (to float precision).
+// digit units. An ideal device returns the digits exactly.
 void program_array(CrossbarArray& a, const device::Device& dev, int cell_bits, double t_inference, device::Rng& rng);
 
 }  // namespace tessera::functional

@@ -36,7 +36,10 @@ std::vector<Tensor> forward(const Network& net, QuantizedNet& q, const InputImag
     const Tensor& x = out[size_t(l.inputs[0])];
     if (!(ql.input.scale > 0)) {
       if (!calibrating) throw std::logic_error("functional: layer '" + l.name + "' has no input scale; calibrate first");
-      const bool pixels = l.inputs[0] == 0 && image.from_uint8 && !ql.input.is_signed && ql.input.bits >= kPixelBits;
+      // The image itself, or the image flattened: the codes can be the pixels.
+      int source = l.inputs[0];
+      while (net.layers[size_t(source)].type == LayerType::Flatten) source = net.layers[size_t(source)].inputs[0];
+      const bool pixels = source == 0 && image.from_uint8 && !ql.input.is_signed && ql.input.bits >= kPixelBits;
       double max_abs = 0;
       for (double v : x.v) max_abs = std::max(max_abs, std::fabs(v));
       ql.input.scale = pixels ? kPixelScale : ql.input.calibrated_scale(max_abs);

@@ -20,8 +20,8 @@ std::vector<Tensor> run_reference(const Network& net, const QuantizedNet& q, con
 
 // Fills the input scale of every weight layer that has none, layer by layer
 // on this image: s = max |real input| / steps (codes.hpp), except that a layer
-// reading a uint8 image directly with at least 8 unsigned bits takes 1/255
-// (its codes are the pixels). Scales already set (from the export) are kept
+// reading a uint8 image (directly or flattened) with at least 8 unsigned bits
+// takes 1/255 (its codes are the pixels). Scales already set (from the export) are kept
 // and used for the layers after them.
 void calibrate(const Network& net, QuantizedNet& q, const InputImage& image);
 
