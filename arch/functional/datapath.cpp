@@ -11,9 +11,13 @@ namespace tessera::functional {
 namespace {
 
 // Device streams: one per (layer, replica, array), so that results do not
-// depend on the order arrays are programmed in.
+// depend on the order arrays are programmed in. Fields: array index in the
+// low 20 bits, replica in the next 12, layer above (below the weight and
+// image stream ids, which start at 2^48).
+constexpr int kXbarFieldBits = 20, kReplicaFieldBits = 12;
 uint64_t array_stream(int layer, int replica, int xbar) {
-  return (uint64_t(layer) << 32) | (uint64_t(replica) << 20) | uint64_t(xbar);
+  return (uint64_t(layer) << (kXbarFieldBits + kReplicaFieldBits)) | (uint64_t(replica) << kXbarFieldBits) |
+         uint64_t(xbar);
 }
 
 }  // namespace

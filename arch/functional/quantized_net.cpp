@@ -12,6 +12,9 @@ namespace {
 // Random-weight streams are keyed by layer index in their own range, apart
 // from the device and image streams (Rng::stream ids).
 constexpr uint64_t kWeightStreamBase = uint64_t(1) << 48;
+// Integers a double holds exactly: 2^53, less one bit for the sign of the
+// offset corrections (the hardware accumulator exceeds the reference's).
+constexpr int kExactBits = 52;
 
 QuantLayer empty_layer(const Layer& l, int index) {
   QuantLayer ql;
@@ -30,12 +33,12 @@ void check_bits(const Layer& l) {
   const int64_t rows = l.matrix_rows();
   int row_bits = 0;
   while ((int64_t(1) << row_bits) < rows) ++row_bits;
-  if (l.weight_bits + l.activation_bits + row_bits > 52)
+  if (l.weight_bits + l.activation_bits + row_bits > kExactBits)
     throw InputError(l.loc, "layer '" + l.name + "'.weight_bits",
                      std::to_string(l.weight_bits) + "-bit weights x " + std::to_string(l.activation_bits) +
                          "-bit activations over " + std::to_string(rows) +
                          " rows overflow the functional model's exact accumulators; allowed: weight_bits + "
-                         "activation_bits + log2(rows) <= 52");
+                         "activation_bits + log2(rows) <= " + std::to_string(kExactBits));
 }
 
 }  // namespace
