@@ -480,6 +480,35 @@ struct Compiler {
 
 }  // namespace
 
+std::vector<int> host_order(const Network& net, const Program& prog) {
+  const int n = int(prog.hosts.size());
+  std::vector<std::vector<int>> users(n);
+  std::vector<int> indeg(n, 0), order;
+  for (int i = 0; i < n; ++i) {
+    auto dep = [&](int layer) {
+      int h = prog.host_of_layer[layer];
+      if (h >= 0 && h != i && net.layers[layer].type != LayerType::Input) {
+        indeg[i]++;
+        users[h].push_back(i);
+      }
+    };
+    dep(prog.hosts[i].input_layer);
+    for (const auto& rn : prog.hosts[i].post_needs) dep(rn.layer);
+  }
+  std::vector<int> ready;
+  for (int i = 0; i < n; ++i)
+    if (!indeg[i]) ready.push_back(i);
+  while (!ready.empty()) {
+    auto it = std::min_element(ready.begin(), ready.end());
+    int i = *it;
+    ready.erase(it);
+    order.push_back(i);
+    for (int u : users[i])
+      if (--indeg[u] == 0) ready.push_back(u);
+  }
+  return order;
+}
+
 Program compile(const Network& net, const ArchConfig& arch, const Mapping& mapping) {
   Compiler c{net, arch, mapping, {}};
   c.run();

@@ -120,6 +120,11 @@ struct Program {
 
 Program compile(const Network& net, const ArchConfig& arch, const Mapping& mapping);
 
+// Hosts in dependency order (a host after those whose rows its fetch or post
+// stage reads), ties in network order: an order in which running each host
+// to completion sees every input it needs.
+std::vector<int> host_order(const Network& net, const Program& prog);
+
 // Tile where a transfer starts or ends: off-chip data (-1) enter and leave at the entry tile's router.
 inline int endpoint(const Program& p, int tile) { return tile < 0 ? p.input_entry_tile : tile; }
 

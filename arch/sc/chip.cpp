@@ -77,13 +77,21 @@ Chip::Chip(sc_core::sc_module_name name, const Network& net, const ArchConfig& a
       tiles_left_[h]++;
     }
   }
+  if (opt.hooks) {
+    home_tiles_.assign(prog.hosts.size(), 0);
+    home_rows_.resize(prog.hosts.size());
+    for (size_t h = 0; h < prog.hosts.size(); ++h) {
+      for (const auto& tp : prog.hosts[h].tiles) home_tiles_[h] += tp.home ? 1 : 0;
+      home_rows_[h].assign(prog.hosts[h].out_rows, 0);
+    }
+  }
   // The output leaves once per row and sender.
   int out_host = prog.host_of_layer[prog.output_layer];
   if (out_host >= 0)
     for (const auto& rt : prog.hosts[out_host].sends)
       if (rt.dst_tile < 0) outputs_expected_ += int(net.layers[rt.layer].out.h);
   // Gates: the layer schedule runs hosts one after the other; weight-reload rounds one after the other.
-  host_order_ = host_order(net, prog);
+  host_order_ = tessera::host_order(net, prog);
   order_pos_.assign(prog.hosts.size(), 0);
   for (size_t i = 0; i < host_order_.size(); ++i) order_pos_[host_order_[i]] = int(i);
   const bool layered = arch.mapping.schedule == "layer";
@@ -181,6 +189,12 @@ void Chip::tile_done(int host, int64_t cycle) {
   }
 }
 
+void Chip::home_row_done(int host, int64_t y) {
+  if (!opt_.hooks) return;
+  // Each tile completes its rows in order, so row y fills up only after row y - 1.
+  if (++home_rows_[host][y] == home_tiles_[host]) opt_.hooks->row_done(host, y);
+}
+
 void Chip::output_done(int64_t cycle) {
   ++outputs_seen_;
   end_cycle_ = std::max(end_cycle_, cycle);
@@ -205,38 +219,6 @@ void Chip::watchdog() {
     stalled_ = true;
     sc_core::sc_stop();
   }
-}
-
-std::vector<int> host_order(const Network& net, const Program& prog) {
-  // Same order as the analytical model: dependencies first, then network order.
-  const int n = int(prog.hosts.size());
-  std::vector<std::vector<int>> users(n);
-  std::vector<int> indeg(n, 0), order;
-  for (int i = 0; i < n; ++i) {
-    std::vector<int> deps;
-    auto dep = [&](int layer) {
-      int h = prog.host_of_layer[layer];
-      if (h >= 0 && h != i && net.layers[layer].type != LayerType::Input) deps.push_back(h);
-    };
-    dep(prog.hosts[i].input_layer);
-    for (const auto& rn : prog.hosts[i].post_needs) dep(rn.layer);
-    for (int d : deps) {
-      indeg[i]++;
-      users[d].push_back(i);
-    }
-  }
-  std::vector<int> ready;
-  for (int i = 0; i < n; ++i)
-    if (!indeg[i]) ready.push_back(i);
-  while (!ready.empty()) {
-    auto it = std::min_element(ready.begin(), ready.end());
-    int i = *it;
-    ready.erase(it);
-    order.push_back(i);
-    for (int u : users[i])
-      if (--indeg[u] == 0) ready.push_back(u);
-  }
-  return order;
 }
 
 RunResult Chip::result() const {

@@ -11,6 +11,7 @@
 #include "arch/compile/program.hpp"
 #include "arch/compile/run_result.hpp"
 #include "arch/sc/clock.hpp"
+#include "arch/sc/functional_hooks.hpp"
 #include "arch/sc/noc.hpp"
 #include "arch/sc/tile.hpp"
 #include "sim/stats/stats.hpp"
@@ -44,6 +45,7 @@ struct SimOptions {
   Mode mode = Mode::Event;
   bool record_intervals = false;  // for traces and VCD
   int64_t watchdog_cycles = 0;    // clocked mode: stop after this many cycles without progress (0: 10x the analytical estimate)
+  FunctionalHooks* hooks = nullptr;  // functional mode: values computed as the simulation moves them (null: timing only)
 };
 
 class Chip : public sc_core::sc_module {
@@ -60,11 +62,15 @@ class Chip : public sc_core::sc_module {
   Tile* tile(int host, int tile_id);  // null if that host has no such tile
   const std::vector<Tile*>& host_tiles(int host) const { return host_tiles_[host]; }
   Mode mode() const { return opt_.mode; }
+  FunctionalHooks* hooks() const { return opt_.hooks; }
 
   // Sends `bits` of `layer`'s row `row` from tile `src` (-1: off chip) as transfer `rt`.
   void send_row(const RowTransfer& rt, int src_tile, int64_t row, int64_t ready, uint64_t seq, EventCounts& charge);
   // A tile has finished all its positions at `cycle`.
   void tile_done(int host, int64_t cycle);
+  // A home tile of `host` has completed row `y`; the functional hooks hear of
+  // the row once every home tile (all replicas) has.
+  void home_row_done(int host, int64_t y);
   void output_done(int64_t cycle);
 
   bool finished() const;
@@ -93,11 +99,11 @@ class Chip : public sc_core::sc_module {
   int64_t output_space_wait_ = 0;
   bool stalled_ = false;
   std::vector<int64_t> input_sent_;  // per input transfer: rows sent
+  std::vector<int> home_tiles_;                 // per host (functional mode only)
+  std::vector<std::vector<int>> home_rows_;     // per host and row: home tiles that completed it
   friend class OffChip;
 };
 
-// Hosts in dependency order (then network order), as the analytical model runs them.
-std::vector<int> host_order(const Network& net, const Program& prog);
 
 // Elaborates the chip, runs the simulation and returns its result. One per process.
 RunResult simulate_chip(const Network& net, const ArchConfig& arch, const Program& prog, const SimOptions& opt,

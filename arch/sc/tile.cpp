@@ -11,6 +11,7 @@ Tile::Tile(sc_core::sc_module_name name, Chip& chip, int host, int index, Mode m
     : sc_module(name),
       chip_(chip),
       host_index_(host),
+      index_(index),
       host_(chip.prog().hosts[host]),
       prog_(host_.tiles[index]),
       mode_(mode),
@@ -244,6 +245,7 @@ void Tile::start_stages(int64_t t) {
     stall[static_cast<int>(StallCause::Adc)] += adc_stall_per_position_;
     events += prog_.events_per_position;
     const int64_t done = t + m.latency;
+    if (FunctionalHooks* f = chip_.hooks()) f->mvm(host_index_, index_, it.pos);
     for (const auto& ps : prog_.psum_sends) {
       Packet p;
       p.src = prog_.tile;
@@ -311,8 +313,10 @@ void Tile::start_stages(int64_t t) {
 }
 
 void Tile::finish_row(int64_t y, int64_t t) {
-  (void)y;
-  if (prog_.home) send_rows(t);
+  if (!prog_.home) return;
+  // Before the rows leave: the functional values of the row exist by the time they are sent.
+  chip_.home_row_done(host_index_, y);
+  send_rows(t);
 }
 
 // Rows of this host's layers that are now complete on this tile leave for their consumers.

@@ -90,6 +90,7 @@ class Tile : public sc_core::sc_module {
 
   Chip& chip_;
   int host_index_;
+  int index_;  // in host_.tiles
   const HostProgram& host_;
   const TileProgram& prog_;
   Mode mode_;

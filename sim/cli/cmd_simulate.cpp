@@ -12,7 +12,9 @@
 #include "sim/cli/common.hpp"
 #include "sim/cli/options.hpp"
 #include "sim/report/report.hpp"
+#include "sim/run/functional.hpp"
 #include "sim/run/simulate.hpp"
+#include "workloads/io/npy.hpp"
 
 namespace tessera::cli {
 
@@ -29,44 +31,69 @@ void common_options(po::options_description& d, std::string& net, std::string& a
 
 int cmd_simulate(const Args& args) {
   po::options_description desc("simulate options");
-  std::string net, arch, out, csv, trace, vcd_file;
+  std::string net, arch, out, csv, trace, vcd_file, output_npy;
   std::vector<std::string> sets;
+  FunctionalOptions fopt;
   common_options(desc, net, arch, sets);
   desc.add_options()("output,o", po::value(&out), "write the JSON report (with statistics) here")
       ("csv", po::value(&csv), "write per-layer figures as CSV here")
       ("trace", po::value(&trace), "write a Chrome trace-event file (Perfetto, chrome://tracing)")
       ("vcd", po::value(&vcd_file), "write busy signals per tile and stage as VCD (GTKWave); for small runs")
       ("clocked", "reference mode: evaluate every unit every cycle (slow)")
+      ("functional", "compute the network's output on the simulated hardware (docs/functional-model.md)")
+      ("weights", po::value(&fopt.weights_dir), "functional: weight export directory (manifest.json); default: seeded random weights")
+      ("input", po::value(&fopt.input_file), "functional: input image, .npy of shape (C, H, W), uint8 or float; default: seeded random uint8 image")
+      ("seed", po::value(&fopt.seed)->default_value(1), "functional: seed of random weights, random image and device variation")
+      ("t-inference", po::value(&fopt.t_inference)->default_value(1.0), "functional: seconds from programming to reading the arrays (drift)")
+      ("output-npy", po::value(&output_npy), "functional: write the logits as a float64 .npy here")
       ("quiet,q", "no console table");
   po::variables_map vm;
   if (!parse(args, desc, vm,
              "tessera simulate --net NAME|FILE [--arch FILE] [--set k=v]... [-o report.json] [--csv layers.csv] "
-             "[--trace trace.json] [--vcd waves.vcd] [--clocked]"))
+             "[--trace trace.json] [--vcd waves.vcd] [--clocked] [--functional [--weights DIR] [--input FILE.npy] "
+             "[--seed N] [--t-inference S] [--output-npy FILE]]"))
     return 0;
+  const bool functional = vm.count("functional") > 0;
+  for (const char* o : {"weights", "input", "output-npy"})
+    if (vm.count(o) && !functional)
+      throw InputError({"command line", 0, 0}, std::string("--") + o, "only applies with --functional");
   Inputs in = load_inputs(net, arch, sets);
   Mapping map = map_network(in.net, in.arch);
   Program prog = compile(in.net, in.arch, map);
   CostTable cost(in.arch);
+  // Bad weights or images fail here, before the simulation and before any output.
+  std::unique_ptr<FunctionalRun> fun = functional ? prepare_functional(in.net, in.arch, map, prog, fopt) : nullptr;
   const bool record = !trace.empty() || !vcd_file.empty();
-  SimRun run = run_simulation(in.net, in.arch, prog, vm.count("clocked") ? sc::Mode::Clocked : sc::Mode::Event, record);
+  SimRun run = run_simulation(in.net, in.arch, prog, vm.count("clocked") ? sc::Mode::Clocked : sc::Mode::Event, record,
+                              fun ? fun->datapath.get() : nullptr);
+  if (fun && !fun->datapath->complete()) throw std::logic_error("functional mode: the simulation left layers uncomputed");
   Report rep = build_report(in.net, in.arch, map, prog, cost, run.result);
   std::string stats;
   run.stats.write_json(stats);
   rep.stats_json = stats;
+  if (fun) rep.functional_json = functional_json(*fun, in.net, in.arch, map, prog);
 
   std::ostringstream json, table;
   if (!out.empty()) write_json(rep, json);
   if (!csv.empty()) write_layers_csv(rep, table);
   std::string trace_text = trace.empty() ? "" : chrome_trace(run.activity, in.arch.clock_ghz);
   std::string vcd_text = vcd_file.empty() ? "" : vcd(run.activity, run.result.cycles, in.arch.clock_ghz);
+  std::string npy_text;
+  if (fun && !output_npy.empty()) {
+    const std::vector<double> logits = fun->datapath->logits();
+    const std::vector<uint8_t> bytes = io::format_npy(io::NpyArray::of_doubles(logits, {int64_t(logits.size())}));
+    npy_text.assign(bytes.begin(), bytes.end());
+  }
   if (!out.empty()) write_file_atomic(out, json.str());
   if (!csv.empty()) write_file_atomic(csv, table.str());
   if (!trace.empty()) write_file_atomic(trace, trace_text);
   if (!vcd_file.empty()) write_file_atomic(vcd_file, vcd_text);
+  if (!npy_text.empty()) write_file_atomic(output_npy, npy_text);
   if (!vm.count("quiet")) {
     print_console(rep, std::cout);
     std::cout << fmt::format("simulated  {} model events ({} process activations) in {:.3f} s\n", rep.sim_events,
                              rep.sim_activations, rep.model_wall_s);
+    if (fun) std::cout << functional_summary(*fun);
   }
   return 0;
 }

@@ -218,6 +218,7 @@ void write_json(const Report& r, std::ostream& os) {
     run["links"] = links;
   }
   j["run"] = run;
+  if (!r.functional_json.empty()) j["functional"] = J::parse(r.functional_json);
   if (!r.stats_json.empty()) j["stats"] = J::parse(r.stats_json);
   os << j.dump(2) << "\n";
 }

@@ -87,6 +87,7 @@ struct Report {
   std::vector<LinkStat> links;
   EventCounts events;             // whole inference
   std::string stats_json;         // simulation: the statistics tree, as JSON (embedded under "stats")
+  std::string functional_json;    // functional mode: logits and comparison, as JSON (embedded under "functional")
 };
 
 Report build_report(const Network& net, const ArchConfig& arch, const Mapping& map, const Program& prog,

@@ -5,12 +5,13 @@
 namespace tessera {
 
 SimRun run_simulation(const Network& net, const ArchConfig& arch, const Program& prog, sc::Mode mode,
-                      bool record_activity) {
+                      bool record_activity, sc::FunctionalHooks* hooks) {
   // Keep SystemC's banner out of machine-readable output.
   setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 0);
   sc::SimOptions opt;
   opt.mode = mode;
   opt.record_intervals = record_activity;
+  opt.hooks = hooks;
   SimRun run;
   std::vector<std::pair<std::string, std::array<std::vector<sc::Interval>, kStages>>> iv;
   run.result = sc::simulate_chip(net, arch, prog, opt, &run.stats, record_activity ? &iv : nullptr);

@@ -20,7 +20,8 @@ struct SimRun {
   std::vector<TileActivity> activity;  // when recorded
 };
 
+// `hooks`: the functional datapath to drive (null: timing only).
 SimRun run_simulation(const Network& net, const ArchConfig& arch, const Program& prog, sc::Mode mode,
-                      bool record_activity);
+                      bool record_activity, sc::FunctionalHooks* hooks = nullptr);
 
 }  // namespace tessera

@@ -145,6 +145,28 @@ TEST(WeightsManifest, UniformPerChannelAndTernaryDequantise) {
   }
 }
 
+TEST(WeightsManifest, OptionalInputScaleRoundTrips) {
+  Network net = zoo::build("fmnist-cnn");
+  std::string dir = fresh_dir("input_scale");
+  WeightsManifest m = export_float(net, dir);
+  EXPECT_EQ(m.layers[1].input_scale, 0);  // absent unless given
+  m.layers[1].input_scale = 0.0375;
+  write_weights_manifest(m);
+  WeightsManifest r = read_weights_manifest(dir, net);
+  EXPECT_EQ(r.find("conv1")->input_scale, 0);
+  EXPECT_EQ(r.find("conv2")->input_scale, 0.0375);
+  // Quantised layers keep their integer codes next to the dequantised weights.
+  LayerWeights lw{"fc", "fc.q.npy", "", {10, 576}, 8, Quantization::Uniform, {0.5}};
+  std::vector<int8_t> q(5760, 0);
+  q[3] = -127;
+  write_npy(dir + "/fc.q.npy", NpyArray::of_int8(q, {10, 576}));
+  LoadedWeights w = load_layer_weights(r, lw);
+  ASSERT_EQ(w.codes.size(), 5760u);
+  EXPECT_EQ(w.codes[3], -127);
+  EXPECT_EQ(w.weight[3], -63.5f);
+  EXPECT_TRUE(load_layer_weights(r, *r.find("fc")).codes.empty());  // float weights have no codes
+}
+
 TEST(WeightsManifest, ValidationAgainstTheNetwork) {
   Network net = zoo::build("fmnist-cnn");
   std::string dir = fresh_dir("validate");
@@ -239,6 +261,12 @@ TEST(WeightsManifest, MalformedManifestsNameTheKey) {
             std::string::npos);
   EXPECT_NE(err(head + R"("layers": {"fc1": {"weight": "a.npy", "shape": [2, 784], "weight_bits": 8, "quantization": "none", "sacle": 1}}})")
                 .find("layers.fc1.sacle: unknown key"),
+            std::string::npos);
+  EXPECT_NE(err(head + R"("layers": {"fc1": {"weight": "a.npy", "shape": [2, 784], "weight_bits": 8, "quantization": "none", "input_scale": 0}}})")
+                .find("layers.fc1.input_scale: must be positive and finite, found 0"),
+            std::string::npos);
+  EXPECT_NE(err(head + R"("layers": {"fc1": {"weight": "a.npy", "shape": [2, 784], "weight_bits": 8, "quantization": "none", "input_scale": "x"}}})")
+                .find("layers.fc1.input_scale: expected a positive number"),
             std::string::npos);
   // A structurally valid manifest for the wrong precision: quantised layers must match the IR's weight_bits.
   err(head + R"("layers": {"fc1": {"weight": "a.npy", "shape": [2, 784], "weight_bits": 4, "quantization": "uniform", "scale": 1}, )" + fc2 + "}}");

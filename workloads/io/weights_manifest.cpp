@@ -138,6 +138,12 @@ LayerWeights read_layer(const std::string& name, const json& j, const std::strin
       o.fail("scale", "has " + std::to_string(lw.scale.size()) + " values; allowed: 1 (per layer) or " +
                           std::to_string(lw.shape[0]) + " (one per output channel)");
   }
+  if (const json* is = o.get("input_scale", false, "real value of one input activation code step")) {
+    if (!is->is_number()) o.fail("input_scale", "expected a positive number, found " + is->dump());
+    lw.input_scale = is->get<double>();
+    if (!std::isfinite(lw.input_scale) || lw.input_scale <= 0)
+      o.fail("input_scale", "must be positive and finite, found " + is->dump());
+  }
   if (lw.quantization == Quantization::Ternary && lw.weight_bits != 2)
     o.fail("weight_bits", "ternary weights take 2 bits, found " + std::to_string(lw.weight_bits));
   if (lw.quantization == Quantization::Uniform && lw.weight_bits < 2)
@@ -270,6 +276,7 @@ LoadedWeights load_layer_weights(const WeightsManifest& m, const LayerWeights& l
       double s = lw.scale.size() == 1 ? lw.scale[0] : lw.scale[i / per_channel];
       out.weight[i] = float(double(q[i]) * s);
     }
+    out.codes = std::move(q);
   }
   if (!lw.bias_file.empty()) {
     const std::string bpath = (fs::path(m.dir) / lw.bias_file).string();
@@ -298,6 +305,7 @@ void write_weights_manifest(const WeightsManifest& m) {
     e["weight_bits"] = lw.weight_bits;
     e["quantization"] = to_string(lw.quantization);
     if (!lw.scale.empty()) e["scale"] = lw.scale;
+    if (lw.input_scale > 0) e["input_scale"] = lw.input_scale;
     layers[lw.layer] = e;
   }
   j["layers"] = layers;

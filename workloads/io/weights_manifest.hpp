@@ -15,7 +15,9 @@
 //   ternary  codes in {-1, 0, +1} (weight_bits = 2); w = q * scale (TWN's alpha).
 // `scale` holds one value per layer or one per output channel. The bias is
 // optional (a float vector of out_channels values; batchnorm folded into the
-// convolution arrives as a bias).
+// convolution arrives as a bias). `input_scale` is optional: the real value of
+// one step of the layer's input activation codes (the functional mode
+// calibrates the layers that do not give it; docs/functional-model.md).
 #pragma once
 
 #include <cstdint>
@@ -38,6 +40,7 @@ struct LayerWeights {
   int weight_bits = 32;
   Quantization quantization = Quantization::None;
   std::vector<double> scale;    // empty (none), one per layer, or one per output channel
+  double input_scale = 0;       // real value of one input code step; 0: not given
 };
 
 struct WeightsManifest {
@@ -67,6 +70,7 @@ WeightsManifest read_weights_manifest(const std::string& dir, const Network& net
 struct LoadedWeights {
   std::vector<float> weight;
   std::vector<float> bias;
+  std::vector<int64_t> codes;  // uniform and ternary: the integer codes as stored; empty for 'none'
 };
 // Reads the .npy files of one layer and checks dtype, shape and code range.
 LoadedWeights load_layer_weights(const WeightsManifest& m, const LayerWeights& lw);

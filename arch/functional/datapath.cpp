@@ -1,0 +1,226 @@
+#include "arch/functional/datapath.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "arch/device/device.hpp"
+#include "arch/functional/digital.hpp"
+
+namespace tessera::functional {
+
+namespace {
+
+// Device streams: one per (layer, replica, array), so that results do not
+// depend on the order arrays are programmed in. Fields: array index in the
+// low 20 bits, replica in the next 12, layer above (below the weight and
+// image stream ids, which start at 2^48).
+constexpr int kXbarFieldBits = 20, kReplicaFieldBits = 12;
+uint64_t array_stream(int layer, int replica, int xbar) {
+  return (uint64_t(layer) << (kXbarFieldBits + kReplicaFieldBits)) | (uint64_t(replica) << kXbarFieldBits) |
+         uint64_t(xbar);
+}
+
+}  // namespace
+
+Datapath::Datapath(const Network& net, const ArchConfig& arch, const Mapping& map, const Program& prog,
+                   const QuantizedNet& q, const DatapathOptions& opt)
+    : net_(net), prog_(prog) {
+  if (!q.calibrated(net)) throw std::logic_error("Datapath: every weight layer needs an input scale (calibrate first)");
+  out_.resize(net.layers.size());
+  rows_done_.assign(net.layers.size(), 0);
+  readers_.resize(net.layers.size());
+  hosts_.resize(prog.hosts.size());
+  const SignedEncoding enc = signed_encoding(arch.mapping.signed_weights);
+  for (size_t hi = 0; hi < prog.hosts.size(); ++hi) {
+    HostState& h = hosts_[hi];
+    const int li = prog.hosts[hi].layer;
+    h.layer = &net.layers[size_t(li)];
+    h.map = &map.layers[size_t(li)];
+    h.prog = &prog.hosts[hi];
+    h.q = q.at(li);
+    h.window = window_of(*h.layer);
+    const TileClassParams& tc = arch.tile_classes[size_t(h.map->tile_class)];
+    h.weights = {h.layer->weight_bits, tc.crossbar.bits_per_cell, enc};
+    h.inputs = {h.layer->activation_bits, tc.dac.bits};
+    const device::Device& dev = arch.device_of(h.map->tile_class);
+    h.arrays.resize(size_t(h.map->replication));
+    for (int r = 0; r < h.map->replication; ++r) {
+      for (size_t xi = 0; xi < h.map->xbars.size(); ++xi) {
+        CrossbarArray a = build_array(h.q, h.window, h.map->tiling, h.map->xbars[xi], h.weights, tc.dac.bits, tc.adc.bits);
+        device::Rng rng = device::Rng::stream(opt.seed, array_stream(li, r, int(xi)));
+        program_array(a, dev, tc.crossbar.bits_per_cell, opt.t_inference, rng);
+        h.arrays[size_t(r)].push_back(std::move(a));
+      }
+    }
+    h.codes.assign(size_t(h.layer->in.size()), 0);
+    h.qsum.assign(size_t(h.layer->out.c), 0);
+    for (int64_t oc = 0; oc < h.layer->out.c; ++oc)
+      for (int64_t r = 0; r < h.window.rows; ++r) h.qsum[size_t(oc)] += h.q.q[size_t(oc * h.window.rows + r)];
+    readers_[size_t(h.layer->inputs[0])].push_back(int(hi));
+  }
+}
+
+void Datapath::begin(const InputImage& image) {
+  if (image.real.shape != net_.input)
+    throw std::logic_error("Datapath: image shape " + image.real.shape.str() + " differs from the network input " +
+                           net_.input.str());
+  for (size_t i = 0; i < net_.layers.size(); ++i) {
+    out_[i] = Tensor(net_.layers[i].out);
+    rows_done_[i] = 0;
+  }
+  for (HostState& h : hosts_) {
+    h.acc.assign(size_t(h.layer->out.size()), 0);
+    h.ref.assign(size_t(h.layer->out.size()), 0);
+  }
+  // The image and the layers on the input stream are there from the start.
+  out_[0] = image.real;
+  publish(0, 0, net_.layers[0].out.h);
+  for (int li : prog_.input_hosted) {
+    const Layer& l = net_.layers[size_t(li)];
+    std::vector<const Tensor*> in;
+    for (int p : l.inputs) in.push_back(&out_[size_t(p)]);
+    digital_rows(l, in, out_[size_t(li)], 0, l.out.h);
+    publish(li, 0, l.out.h);
+  }
+}
+
+void Datapath::publish(int layer, int64_t y0, int64_t y1) {
+  rows_done_[size_t(layer)] = y1;
+  for (int hi : readers_[size_t(layer)]) {
+    HostState& h = hosts_[size_t(hi)];
+    quantize_rows(h.q.input, out_[size_t(layer)], y0, y1, h.codes);
+  }
+}
+
+void Datapath::mvm(int host, int tile_index, int64_t pos) {
+  HostState& h = hosts_[size_t(host)];
+  const TileShare& share = h.map->tiles[size_t(tile_index)];
+  const int r = share.replica;
+  const int64_t cols = h.prog->cols_of_replica(r);
+  // Replica r takes the columns x = r + k * replication of every row.
+  const int64_t y = pos / cols, x = r + (pos % cols) * h.prog->replication;
+  const int64_t p = y * h.layer->out.w + x;
+  for (int xi : share.xbars) compute_array(h, h.arrays[size_t(r)][size_t(xi)], y, x, p);
+}
+
+void Datapath::compute_array(HostState& h, const CrossbarArray& a, int64_t y, int64_t x, int64_t p) {
+  const Window& w = h.window;
+  const int64_t H = h.layer->in.h, W = h.layer->in.w;
+  const int64_t zero = h.q.input.zero_code();
+  const int cycles = h.inputs.cycles();
+  const size_t nc = size_t(a.cols);
+  // The window's input codes on the array's rows (padding applies the code of zero).
+  x_.resize(size_t(a.rows));
+  for (int lr = 0; lr < a.rows; ++lr) {
+    const int64_t iy = y * w.stride_h - w.pad_h + a.row_dy[size_t(lr)];
+    const int64_t ix = x * w.stride_w - w.pad_w + a.row_dx[size_t(lr)];
+    const bool inside = iy >= 0 && iy < H && ix >= 0 && ix < W;
+    x_[size_t(lr)] = inside ? h.codes[size_t((a.row_channel[size_t(lr)] * H + iy) * W + ix)] : zero;
+  }
+  // Analog column sums per input cycle: S = sum over rows of DAC level x read digit.
+  sums_.assign(size_t(cycles) * nc, 0.0f);
+  for (int lr = 0; lr < a.rows; ++lr) {
+    const int64_t code = x_[size_t(lr)];
+    if (code == 0) continue;
+    const float* g = a.read.data() + size_t(lr) * nc;
+    for (int c = 0; c < cycles; ++c) {
+      const int64_t v = h.inputs.digit(code, c);
+      if (v == 0) continue;
+      const float fv = float(v);
+      float* s = sums_.data() + size_t(c) * nc;
+      for (size_t j = 0; j < nc; ++j) s[j] += fv * g[j];
+    }
+  }
+  // ADC per column and cycle; shift-and-add over input cycles.
+  col_.assign(nc, 0);
+  for (int c = 0; c < cycles; ++c) {
+    const float* s = sums_.data() + size_t(c) * nc;
+    const int sh = h.inputs.shift(c);
+    for (size_t j = 0; j < nc; ++j) col_[j] += a.adc.convert(double(s[j])) << sh;
+  }
+  // Shift-and-add over slices (and the pair subtraction); sum into the layer's accumulators.
+  const WeightSlicing& ws = h.weights;
+  const bool differential = ws.encoding == SignedEncoding::Differential;
+  const int64_t positions = h.layer->out.h * h.layer->out.w;
+  for (int64_t wi = 0; wi < a.weights(); ++wi) {
+    int64_t v = 0;
+    for (int sl = 0; sl < ws.slices(); ++sl) {
+      int64_t d = col_[size_t(ws.column(wi, sl, false))];
+      if (differential) d -= col_[size_t(ws.column(wi, sl, true))];
+      v += d << ws.shift(sl);
+    }
+    const size_t idx = size_t(a.weight_channel[size_t(wi)] * positions + p);
+    h.acc[idx] += v;
+    if (a.ref_col >= 0) h.ref[idx] += col_[size_t(a.ref_col)];
+  }
+}
+
+void Datapath::row_done(int host, int64_t y) {
+  HostState& h = hosts_[size_t(host)];
+  const Layer& l = *h.layer;
+  const int li = h.prog->layer;
+  const int64_t positions = l.out.h * l.out.w;
+  const double weight_offset = double(h.weights.offset());
+  const double top = double(h.weights.top_digit());
+  const int64_t input_offset = h.q.input.offset();
+  Tensor& out = out_[size_t(li)];
+  for (int64_t oc = 0; oc < l.out.c; ++oc) {
+    for (int64_t x = 0; x < l.out.w; ++x) {
+      const size_t idx = size_t(oc * positions + y * l.out.w + x);
+      double a = double(h.acc[idx]);
+      // Offset encoding: the reference column read top_digit * sum(x).
+      if (h.weights.encoding == SignedEncoding::Offset) a -= weight_offset * (double(h.ref[idx]) / top);
+      // Signed input: every row carried x + 2^(A-1).
+      if (input_offset) a -= double(input_offset * h.qsum[size_t(oc)]);
+      out.v[idx] = h.q.real(a, oc);
+    }
+  }
+  publish(li, y, y + 1);
+  // The hosted digital layers' rows that this row completes.
+  for (size_t k = 0; k < h.prog->hosted.size(); ++k) {
+    const int d = h.prog->hosted[k];
+    const int64_t target = h.prog->hosted_rows[k][size_t(y)];
+    const int64_t from = rows_done_[size_t(d)];
+    if (target <= from) continue;
+    const Layer& dl = net_.layers[size_t(d)];
+    std::vector<const Tensor*> in;
+    for (int p : dl.inputs) in.push_back(&out_[size_t(p)]);
+    digital_rows(dl, in, out_[size_t(d)], from, target);
+    publish(d, from, target);
+  }
+}
+
+bool Datapath::complete() const {
+  for (size_t i = 0; i < net_.layers.size(); ++i)
+    if (rows_done_[i] < net_.layers[i].out.h) return false;
+  return true;
+}
+
+std::vector<double> Datapath::run(const InputImage& image) {
+  begin(image);
+  for (int hi : host_order(net_, prog_)) {
+    const HostProgram& hp = prog_.hosts[size_t(hi)];
+    for (int64_t y = 0; y < hp.out_rows; ++y) {
+      for (size_t ti = 0; ti < hp.tiles.size(); ++ti) {
+        const int64_t cols = hp.cols_of_replica(hp.tiles[ti].replica);
+        for (int64_t k = 0; k < cols; ++k) mvm(hi, int(ti), y * cols + k);
+      }
+      row_done(hi, y);
+    }
+  }
+  if (!complete()) throw std::logic_error("Datapath::run: some layers were never computed");
+  return logits();
+}
+
+const CrossbarArray& Datapath::array(int host, int replica, int xbar) const {
+  return hosts_.at(size_t(host)).arrays.at(size_t(replica)).at(size_t(xbar));
+}
+
+int Datapath::adc_step_log2(int host) const {
+  int k = 0;
+  for (const auto& rep : hosts_.at(size_t(host)).arrays)
+    for (const auto& a : rep) k = std::max(k, a.adc.step_log2);
+  return k;
+}
+
+}  // namespace tessera::functional

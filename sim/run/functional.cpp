@@ -1,0 +1,81 @@
+#include "sim/run/functional.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "arch/device/device.hpp"
+#include "arch/functional/reference.hpp"
+#include "workloads/io/weights_manifest.hpp"
+
+namespace tessera {
+
+std::unique_ptr<FunctionalRun> prepare_functional(const Network& net, const ArchConfig& arch, const Mapping& map,
+                                                  const Program& prog, const FunctionalOptions& opt) {
+  if (!std::isfinite(opt.t_inference) || opt.t_inference <= 0)
+    throw InputError({"command line", 0, 0}, "--t-inference",
+                     fmt::format("{} is not allowed; allowed: a positive number of seconds", opt.t_inference));
+  auto run = std::make_unique<FunctionalRun>();
+  run->options = opt;
+  run->q = opt.weights_dir.empty() ? functional::random_weights(net, opt.seed)
+                                   : functional::load_weights(net, io::read_weights_manifest(opt.weights_dir, net));
+  run->image = opt.input_file.empty() ? functional::random_input(net.input, opt.seed)
+                                      : functional::read_input(opt.input_file, net.input);
+  functional::set_input_signedness(net, run->q, run->image.has_negative());
+  functional::calibrate(net, run->q, run->image);
+  run->reference_logits = functional::logits_of(functional::run_reference(net, run->q, run->image));
+  functional::DatapathOptions dopt;
+  dopt.seed = opt.seed;
+  dopt.t_inference = opt.t_inference;
+  run->datapath = std::make_unique<functional::Datapath>(net, arch, map, prog, run->q, dopt);
+  run->datapath->begin(run->image);
+  return run;
+}
+
+std::string functional_json(const FunctionalRun& run, const Network& net, const ArchConfig& arch, const Mapping& map,
+                            const Program& prog) {
+  using J = nlohmann::ordered_json;
+  const std::vector<double> logits = run.datapath->logits();
+  const functional::LogitComparison c = functional::compare_logits(logits, run.reference_logits);
+  J j;
+  j["weights"] = run.q.source;
+  j["input"] = run.image.source;
+  j["seed"] = run.options.seed;
+  j["t_inference_s"] = run.options.t_inference;
+  j["signed_weights"] = arch.mapping.signed_weights;
+  j["logits"] = logits;
+  j["argmax"] = c.argmax;
+  j["reference"] = {{"logits", run.reference_logits}, {"argmax", c.reference_argmax}};
+  j["comparison"] = {{"exact", c.exact},
+                     {"max_abs_error", c.max_abs_error},
+                     {"rms_error", c.rms_error},
+                     {"top1_agrees", c.top1_agrees}};
+  J layers = J::array();
+  for (size_t h = 0; h < prog.hosts.size(); ++h) {
+    const int li = prog.hosts[h].layer;
+    const Layer& l = net.layers[size_t(li)];
+    const auto& ql = run.q.at(li);
+    const auto& tc = arch.tile_classes[size_t(map.layers[size_t(li)].tile_class)];
+    layers.push_back({{"name", l.name},
+                      {"weight_bits", l.weight_bits},
+                      {"activation_bits", l.activation_bits},
+                      {"input_scale", ql.input.scale},
+                      {"input_signed", ql.input.is_signed},
+                      {"device", arch.device_of(map.layers[size_t(li)].tile_class).impl()},
+                      {"adc_bits", tc.adc.bits},
+                      {"adc_step_log2", run.datapath->adc_step_log2(int(h))}});
+  }
+  j["layers"] = layers;
+  return j.dump();
+}
+
+std::string functional_summary(const FunctionalRun& run) {
+  const functional::LogitComparison c = functional::compare_logits(run.datapath->logits(), run.reference_logits);
+  std::string s = fmt::format("functional argmax {} (integer reference {}): ", c.argmax, c.reference_argmax);
+  if (c.exact) return s + "logits identical to the integer reference\n";
+  return s + fmt::format("logit error max {:.4g}, rms {:.4g}; top-1 {}\n", c.max_abs_error, c.rms_error,
+                         c.top1_agrees ? "agrees" : "differs");
+}
+
+}  // namespace tessera

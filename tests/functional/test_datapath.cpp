@@ -1,0 +1,111 @@
+// The standalone hardware datapath against the integer reference on zoo
+// networks: exact with ideal devices and lossless ADCs (k = 0), a reported
+// error with ISAAC's 8-bit ADCs, and deterministic device variation.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "arch/functional/compare.hpp"
+#include "functional_helpers.hpp"
+#include "workloads/ir/builder.hpp"
+
+using namespace tessera;
+using namespace tessera::functional;
+using tessera::functional::test::preset;
+using tessera::functional::test::Rig;
+
+namespace {
+// ISAAC arrays: 128 rows x 1-bit DACs x 2-bit cells, FS = 384: 9 ADC bits make k = 0.
+const std::vector<std::string> kLossless = {"tile_class.isaac.adc.bits=9"};
+
+void expect_exact(const std::string& spec, std::vector<std::string> sets) {
+  Rig s(zoo::build(spec), preset("isaac", sets));
+  Datapath dp(s.net, s.arch, s.map, s.prog, s.q, {});
+  for (int h = 0; h < dp.hosts(); ++h) EXPECT_EQ(dp.adc_step_log2(h), 0);
+  std::vector<double> hw = dp.run(s.image);
+  std::vector<double> ref = s.reference();
+  LogitComparison c = compare_logits(hw, ref);
+  EXPECT_TRUE(c.exact) << spec << ": max error " << c.max_abs_error;
+  EXPECT_EQ(hw, ref);
+  // Every intermediate layer too, not only the logits.
+  std::vector<Tensor> outs = run_reference(s.net, s.q, s.image);
+  for (size_t i = 0; i < outs.size(); ++i) EXPECT_EQ(dp.output(int(i)).v, outs[i].v) << s.net.layers[i].name;
+}
+}  // namespace
+
+TEST(Exact, Mlp) { expect_exact("mlp", kLossless); }
+TEST(Exact, FashionMnistCnn) { expect_exact("fmnist-cnn", kLossless); }
+TEST(Exact, FashionMnistCnnDifferential) {
+  expect_exact("fmnist-cnn", {"tile_class.isaac.adc.bits=9", "mapping.signed_weights=differential"});
+}
+TEST(Exact, MobilenetTinyDepthwise) { expect_exact("mobilenet-tiny", kLossless); }
+TEST(Exact, Resnet20ResidualAdds) { expect_exact("resnet20", kLossless); }
+TEST(Exact, Resnet20ReplicatedTwoBitDacs) {
+  // 2-bit DACs: FS = 128 * 3 * 3 = 1152 -> 11 bits; replicas split every row's columns.
+  expect_exact("resnet20", {"tile_class.isaac.adc.bits=11", "tile_class.isaac.dac.bits=2", "mapping.replicate=balance"});
+}
+TEST(Exact, FourBitWeightsAndActivations) { expect_exact("fmnist-cnn:wbits=4,abits=4", kLossless); }
+
+TEST(Exact, SignedInputsAndSignedImage) {
+  // conv -> conv without ReLU (a signed input) on an image with negative values.
+  NetBuilder b("signed", {2, 6, 6});
+  b.conv(4, 3);
+  b.conv(4, 3);
+  b.relu();
+  b.flatten();
+  b.linear(3);
+  Rig s(b.build(), preset("isaac", kLossless));
+  InputImage im;
+  im.real = Tensor(s.net.input);
+  for (size_t i = 0; i < im.real.v.size(); ++i) im.real.v[i] = double(int(i * 37 % 19) - 9) / 4.0;
+  s.use_image(im);
+  EXPECT_TRUE(s.q.at(1).input.is_signed);
+  EXPECT_TRUE(s.q.at(2).input.is_signed);
+  EXPECT_FALSE(s.q.at(5).input.is_signed);
+  EXPECT_EQ(s.hardware(), s.reference());
+}
+
+TEST(FiniteAdc, IsaacEightBitsReportsAnError) {
+  Rig s(zoo::build("fmnist-cnn"), preset("isaac"));
+  Datapath dp(s.net, s.arch, s.map, s.prog, s.q, {});
+  EXPECT_EQ(dp.adc_step_log2(0), 0);  // conv1: 9 rows, FS = 27
+  EXPECT_EQ(dp.adc_step_log2(1), 1);  // conv2: full 128-row arrays, FS = 384 > 255
+  std::vector<double> hw = dp.run(s.image);
+  LogitComparison c = compare_logits(hw, s.reference());
+  EXPECT_FALSE(c.exact);
+  EXPECT_GT(c.max_abs_error, 0);
+  EXPECT_GT(c.rms_error, 0);
+  EXPECT_LE(c.rms_error, c.max_abs_error);
+  // The same hardware gives the same answer twice.
+  EXPECT_EQ(dp.run(s.image), hw);
+}
+
+TEST(Devices, NoisyRramIsDeterministicPerSeed) {
+  Rig s(zoo::build("fmnist-cnn"), preset("isaac", {"tile_class.isaac.adc.bits=9", "device.rram.sigma=0.1"}));
+  std::vector<double> a = s.hardware(1), b = s.hardware(1), c = s.hardware(2);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+  LogitComparison e = compare_logits(a, s.reference());
+  EXPECT_FALSE(e.exact);
+  EXPECT_GT(e.max_abs_error, 0);
+  // Read-back conductances differ from the digits, by about sigma of the top level.
+  Datapath dp(s.net, s.arch, s.map, s.prog, s.q, {});
+  const CrossbarArray& arr = dp.array(1, 0, 0);
+  double dev = 0;
+  for (size_t i = 0; i < arr.read.size(); ++i) dev = std::max(dev, std::fabs(double(arr.read[i]) - arr.digits[i]));
+  EXPECT_GT(dev, 0.1);
+}
+
+TEST(Devices, IdealReadBackIsTheDigits) {
+  Rig s(zoo::build("mlp"), preset("isaac"));
+  Datapath dp(s.net, s.arch, s.map, s.prog, s.q, {});
+  const CrossbarArray& a = dp.array(0, 0, 0);
+  for (size_t i = 0; i < a.read.size(); ++i) ASSERT_EQ(a.read[i], float(a.digits[i])) << i;
+}
+
+TEST(Devices, PcmDriftDependsOnReadTime) {
+  Rig s(zoo::build("mlp"), preset("pcm-8b"));
+  std::vector<double> early = s.hardware(1, 1.0), late = s.hardware(1, 1e6);
+  EXPECT_EQ(early, s.hardware(1, 1.0));
+  EXPECT_NE(early, late);
+}

@@ -1,0 +1,185 @@
+// tessera simulate --functional: the report section, the logits file, timing
+// untouched by the functional mode, weight exports, and bad input (exit 2,
+// nothing written).
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "workloads/io/npy.hpp"
+#include "workloads/io/weights_manifest.hpp"
+
+namespace fs = std::filesystem;
+using namespace tessera;
+using json = nlohmann::json;
+
+namespace {
+struct Result {
+  int code;
+  std::string out;
+};
+
+Result run(const std::string& args) {
+  std::string cmd = std::string(TESSERA_BINARY_DIR) + "/tessera " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf;
+  while (size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+  int status = pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+std::string tmp(const std::string& name) {
+  fs::path d = fs::path(::testing::TempDir()) / ("tessera_func_" + std::to_string(::getpid()));
+  fs::create_directories(d);
+  return (d / name).string();
+}
+
+json read_json(const std::string& path) {
+  std::ifstream f(path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return json::parse(ss.str());
+}
+
+const std::string kLossless = " --set tile_class.isaac.adc.bits=9";
+}  // namespace
+
+TEST(FunctionalCli, ReportAndLogitsFile) {
+  std::string rep = tmp("f.json"), npy = tmp("logits.npy");
+  Result r = run("simulate --net fmnist-cnn --functional" + kLossless + " -o " + rep + " --output-npy " + npy);
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("logits identical to the integer reference"), std::string::npos) << r.out;
+  json f = read_json(rep)["functional"];
+  EXPECT_EQ(f["weights"], "random (seed 1)");
+  EXPECT_EQ(f["input"], "random uint8 image (seed 1)");
+  EXPECT_EQ(f["comparison"]["exact"], true);
+  EXPECT_EQ(f["comparison"]["max_abs_error"], 0.0);
+  ASSERT_EQ(f["logits"].size(), 10u);
+  EXPECT_EQ(f["logits"], f["reference"]["logits"]);
+  EXPECT_EQ(f["layers"].size(), 4u);
+  EXPECT_EQ(f["layers"][1]["adc_step_log2"], 0);
+  EXPECT_EQ(f["layers"][0]["input_scale"].get<double>(), 1.0 / 255);
+  io::NpyArray a = io::read_npy(npy);
+  EXPECT_EQ(a.type, io::NpyType::Float64);
+  EXPECT_EQ(a.shape, (std::vector<int64_t>{10}));
+  std::vector<double> v = a.to_doubles();
+  for (size_t i = 0; i < v.size(); ++i) EXPECT_EQ(v[i], f["logits"][i].get<double>());
+  int best = 0;
+  for (size_t i = 1; i < v.size(); ++i)
+    if (v[i] > v[size_t(best)]) best = int(i);
+  EXPECT_EQ(f["argmax"], best);
+}
+
+TEST(FunctionalCli, FiniteAdcErrorIsReported) {
+  std::string rep = tmp("e.json");
+  Result r = run("simulate --net fmnist-cnn --functional -o " + rep);
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("logit error max"), std::string::npos) << r.out;
+  json c = read_json(rep)["functional"]["comparison"];
+  EXPECT_EQ(c["exact"], false);
+  EXPECT_GT(c["max_abs_error"].get<double>(), 0);
+  EXPECT_GT(c["rms_error"].get<double>(), 0);
+  EXPECT_TRUE(c["top1_agrees"].is_boolean());
+}
+
+TEST(FunctionalCli, TimingIsUnchangedByTheFunctionalMode) {
+  for (std::string net : {"fmnist-cnn", "resnet20 --set mapping.replicate=balance"}) {
+    std::string plain = tmp("plain.json"), fun = tmp("fun.json");
+    ASSERT_EQ(run("simulate -q --net " + net + " -o " + plain).code, 0);
+    ASSERT_EQ(run("simulate -q --functional --seed 3 --net " + net + " -o " + fun).code, 0);
+    json a = read_json(plain), b = read_json(fun);
+    EXPECT_FALSE(a.contains("functional"));
+    EXPECT_TRUE(b.contains("functional"));
+    for (const char* key : {"totals", "metrics", "events", "layers"}) EXPECT_EQ(a[key], b[key]) << net << ": " << key;
+    // Statistics: everything but the simulator's own wall time.
+    EXPECT_EQ(a["stats"]["chip"], b["stats"]["chip"]) << net;
+    EXPECT_EQ(a["run"]["sim_events"], b["run"]["sim_events"]) << net;
+  }
+}
+
+TEST(FunctionalCli, SeedsAndNoisyDevices) {
+  std::string a = tmp("n1.json"), b = tmp("n2.json"), c = tmp("n3.json");
+  const std::string cmd = "simulate -q --net mlp --functional --set device.rram.sigma=0.1" + kLossless;
+  ASSERT_EQ(run(cmd + " --seed 5 -o " + a).code, 0);
+  ASSERT_EQ(run(cmd + " --seed 5 -o " + b).code, 0);
+  ASSERT_EQ(run(cmd + " --seed 6 -o " + c).code, 0);
+  json fa = read_json(a)["functional"], fb = read_json(b)["functional"], fc = read_json(c)["functional"];
+  EXPECT_EQ(fa["logits"], fb["logits"]);
+  EXPECT_NE(fa["logits"], fc["logits"]);
+  EXPECT_EQ(fa["comparison"]["exact"], false);
+  EXPECT_EQ(fa["seed"], 5);
+}
+
+TEST(FunctionalCli, WeightExportAndInputImage) {
+  // mlp with 4-bit uniform codes, a bias, a given input scale for fc2, and a float image.
+  std::string dir = tmp("export");
+  fs::create_directories(dir);
+  io::WeightsManifest m;
+  m.dir = dir;
+  m.network = "mlp:hidden=8,wbits=4";
+  std::vector<int8_t> q1(8 * 784), q2(10 * 8);
+  for (size_t i = 0; i < q1.size(); ++i) q1[i] = int8_t(int(i * 5 % 15) - 7);
+  for (size_t i = 0; i < q2.size(); ++i) q2[i] = int8_t(int(i * 3 % 15) - 7);
+  io::write_npy(dir + "/fc1.npy", io::NpyArray::of_int8(q1, {8, 784}));
+  io::write_npy(dir + "/fc2.npy", io::NpyArray::of_int8(q2, {10, 8}));
+  io::write_npy(dir + "/fc2b.npy", io::NpyArray::of_floats(std::vector<float>(10, 0.5f), {10}));
+  io::LayerWeights fc1{"fc1", "fc1.npy", "", {8, 784}, 4, io::Quantization::Uniform, {0.01}};
+  io::LayerWeights fc2{"fc2", "fc2.npy", "fc2b.npy", {10, 8}, 4, io::Quantization::Uniform, {0.02}};
+  fc2.input_scale = 0.05;
+  m.layers = {fc1, fc2};
+  io::write_weights_manifest(m);
+  std::vector<float> img(784);
+  for (size_t i = 0; i < img.size(); ++i) img[i] = float(i % 28) / 28.0f;
+  std::string input = tmp("img.npy");
+  io::write_npy(input, io::NpyArray::of_floats(img, {1, 28, 28}));
+
+  std::string rep = tmp("w.json");
+  Result r = run("simulate -q --net mlp:hidden=8,wbits=4 --functional --weights " + dir + " --input " + input + kLossless +
+                 " -o " + rep);
+  ASSERT_EQ(r.code, 0) << r.out;
+  json f = read_json(rep)["functional"];
+  EXPECT_EQ(f["weights"], dir);
+  EXPECT_EQ(f["input"], input);
+  EXPECT_EQ(f["layers"][1]["input_scale"], 0.05);
+  EXPECT_DOUBLE_EQ(f["layers"][0]["input_scale"].get<double>(), double(27.0f / 28.0f) / 255.0);  // calibrated: max / 255
+  EXPECT_EQ(f["comparison"]["exact"], true);
+}
+
+TEST(FunctionalCli, BadInputExitsTwoAndWritesNothing) {
+  std::string rep = tmp("never.json"), npy = tmp("never.npy");
+  auto expect_input_error = [&](const std::string& args, const std::string& message) {
+    fs::remove(rep);
+    fs::remove(npy);
+    Result r = run("simulate -q " + args + " -o " + rep);
+    EXPECT_EQ(r.code, 2) << args << "\n" << r.out;
+    EXPECT_NE(r.out.find(message), std::string::npos) << r.out;
+    EXPECT_FALSE(fs::exists(rep)) << args;
+    EXPECT_FALSE(fs::exists(npy)) << args;
+  };
+  const std::string base = "--net mlp --functional --output-npy " + npy;
+  expect_input_error(base + " --weights " + tmp("nowhere"), "cannot open the weight manifest");
+  std::string bad = tmp("bad_manifest");
+  fs::create_directories(bad);
+  std::ofstream(bad + "/manifest.json") << "{ \"format\": \"tessera-weights\", \"version\": 1, ";
+  expect_input_error(base + " --weights " + bad, "JSON syntax error");
+  std::ofstream(bad + "/manifest.json") << R"({"format": "tessera-weights", "version": 1, "network": "mlp",
+    "layers": {"fc1": {"weight": "w.npy", "shape": [64, 784], "weight_bits": 8, "quantization": "uniform",
+                       "scale": 0.1, "input_scale": -1}}})";
+  expect_input_error(base + " --weights " + bad, "layers.fc1.input_scale: must be positive and finite");
+  std::string shape = tmp("shape.npy");
+  io::write_npy(shape, io::NpyArray::of_floats(std::vector<float>(28 * 28), {28, 28}));
+  expect_input_error(base + " --input " + shape, "--input: array shape (28, 28) does not match the network's input");
+  std::string notnpy = tmp("text.npy");
+  std::ofstream(notnpy) << "not an npy file";
+  expect_input_error(base + " --input " + notnpy, "text.npy");
+  expect_input_error(base + " --t-inference 0", "--t-inference: 0 is not allowed");
+  expect_input_error("--net mlp --weights " + tmp("x"), "--weights: only applies with --functional");
+  expect_input_error("--net mlp:wbits=1 --functional", "functional mode needs signed weights of at least 2 bits");
+}
