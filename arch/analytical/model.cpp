@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
-#include <queue>
 
 namespace tessera {
 
@@ -96,37 +95,6 @@ struct Analytical {
     return lat < 0 ? 0 : lat;
   }
 
-  std::vector<int> host_order() const {
-    const int n = int(prog.hosts.size());
-    std::vector<std::vector<int>> deps(n);
-    for (int i = 0; i < n; ++i) {
-      auto dep = [&](int layer) {
-        int h = prog.host_of_layer[layer];
-        if (h >= 0 && h != i && net.layers[layer].type != LayerType::Input) deps[i].push_back(h);
-      };
-      dep(prog.hosts[i].input_layer);
-      for (const auto& rn : prog.hosts[i].post_needs) dep(rn.layer);
-    }
-    std::vector<int> indeg(n, 0), order;
-    std::vector<std::vector<int>> users(n);
-    for (int i = 0; i < n; ++i)
-      for (int d : deps[i]) {
-        indeg[i]++;
-        users[d].push_back(i);
-      }
-    std::priority_queue<int, std::vector<int>, std::greater<int>> ready;
-    for (int i = 0; i < n; ++i)
-      if (!indeg[i]) ready.push(i);
-    while (!ready.empty()) {
-      int i = ready.top();
-      ready.pop();
-      order.push_back(i);
-      for (int u : users[i])
-        if (--indeg[u] == 0) ready.push(u);
-    }
-    return order;
-  }
-
   void input_stream() {
     for (size_t x = 0; x < prog.input_rows_at.size(); ++x)
       if (!prog.input_rows_at[x].empty()) row_time[x] = prog.input_rows_at[x];
@@ -142,7 +110,7 @@ struct Analytical {
 
     int64_t gate = 0;  // layer schedule: the previous layer's end
     std::vector<int64_t> round_end(prog.rounds, 0);
-    for (int hi : host_order()) {
+    for (int hi : host_order(net, prog)) {
       const HostProgram& h = prog.hosts[hi];
       HostResult& hr = res.hosts[hi];
       const HostPipeline p = host_pipeline(arch, h);
