@@ -49,6 +49,40 @@ TEST(Clocked, FashionMnistCnnSmallBuffers) {
   clocked_equals_event("fmnist-cnn", "--set mapping.replicate=balance --set tile_class.isaac.buffer.bytes=2048");
 }
 TEST(Clocked, LayerSchedule) { clocked_equals_event("resnet20", "--set mapping.schedule=layer"); }
+TEST(Clocked, AssociativeProcessors) { clocked_equals_event("mobilenet-tiny:abits=4", "--arch rtm-ap"); }
+TEST(Clocked, HybridChip) {
+  clocked_equals_event(std::string(TESSERA_TEST_DATA) + "/networks/hybrid_small.toml", "--arch hybrid");
+}
+
+TEST(Simulate, ApLatencyAgreesWithAnalytical) {
+  for (std::string args : {std::string("--net resnet20:abits=4 --arch rtm-ap"),
+                           "--net " + std::string(TESSERA_TEST_DATA) + "/networks/hybrid_small.toml --arch hybrid"}) {
+    std::string out = temp_path("ap.json");
+    Result r = run_tessera("compare " + args + " -o " + out);
+    ASSERT_EQ(r.code, 0) << r.out;
+    json j = json::parse(slurp(out));
+    EXPECT_LT(std::abs(j["latency_error"].get<double>()), 0.01) << args;
+    EXPECT_NEAR(j["energy_error"].get<double>(), 0.0, 1e-12) << args;
+  }
+}
+
+TEST(Simulate, CompareArchitectures) {
+  std::string out = temp_path("arch.json");
+  Result r = run_tessera("compare-arch --net resnet20:abits=4 --arch rtm-ap --arch isaac --arch rram-1b -o " + out);
+  ASSERT_EQ(r.code, 0) << r.out;
+  json j = json::parse(slurp(out));
+  ASSERT_EQ(j["chips"].size(), 3u);
+  EXPECT_DOUBLE_EQ(j["chips"][0]["efficiency_vs_first"].get<double>(), 1.0);
+  for (const auto& c : j["chips"]) {
+    double sum = 0;
+    for (auto& [k, v] : c["energy_groups_pj"].items()) sum += v.get<double>();
+    EXPECT_NEAR(sum, c["energy_pj"].get<double>(), 1e-6 * sum) << c["arch"];
+    EXPECT_NEAR(c["efficiency_vs_first"].get<double>(),
+                c["tops_per_w"].get<double>() / j["chips"][0]["tops_per_w"].get<double>(), 1e-12);
+  }
+  EXPECT_GT(j["chips"][0]["energy_groups_pj"]["racetrack reads/writes"].get<double>(), 0);
+  EXPECT_EQ(j["chips"][1]["energy_groups_pj"]["racetrack shifts"].get<double>(), 0);
+}
 
 TEST(Simulate, NoContentionAgreesWithAnalytical) {
   // One layer per tile, ample buffers and links.

@@ -441,14 +441,28 @@ void Document::apply_override(const std::string& assignment) {
   }
   std::string path = assignment.substr(0, eq);
   std::string value_text = assignment.substr(eq + 1);
+  // Components are separated by dots; a quoted component may contain dots
+  // (layer names such as "layer3.0.conv1").
   std::vector<std::string> parts;
   {
-    std::stringstream ss(path);
-    std::string p;
-    while (std::getline(ss, p, '.')) {
-      if (p.empty()) throw InputError({origin, 0, 0}, path, "empty component in key path");
-      parts.push_back(p);
+    std::string cur;
+    bool quoted = false, was_quoted = false;
+    for (char c : path) {
+      if (c == '"') {
+        quoted = !quoted;
+        was_quoted = true;
+      } else if (c == '.' && !quoted) {
+        if (cur.empty() && !was_quoted) throw InputError({origin, 0, 0}, path, "empty component in key path");
+        parts.push_back(cur);
+        cur.clear();
+        was_quoted = false;
+      } else {
+        cur += c;
+      }
     }
+    if (quoted) throw InputError({origin, 0, 0}, path, "unbalanced quote in key path");
+    if (cur.empty() && !was_quoted) throw InputError({origin, 0, 0}, path, "empty component in key path");
+    parts.push_back(cur);
   }
   // Parse the value as TOML; a bare word that is not valid TOML is a string.
   toml::table vt;
