@@ -1,6 +1,7 @@
 #include "arch/sc/tile.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "arch/sc/chip.hpp"
 
@@ -362,6 +363,39 @@ void Tile::write_stats(stats::Group& g) const {
   auto& e = g.child("events");
   for (int i = 0; i < kEvents; ++i)
     if (events.n[i] != 0) e.scalar(to_string(static_cast<Event>(i)), "").value = events.n[i];
+
+  // The tile's units (modelled inside the controller), as the hardware names them.
+  const ArchConfig& a = chip_.arch();
+  const int64_t span = std::max<int64_t>(1, last_end_ - std::max<int64_t>(0, first_start_));
+  auto unit = [&](const char* name, double ops, double ops_per_cycle) {
+    auto& u = g.child(name);
+    u.scalar("operations", "").value = ops;
+    if (ops_per_cycle > 0) {
+      u.scalar("busy_cycles", "operations / peak rate").value = ops / ops_per_cycle;
+      u.scalar("utilisation", "busy / span").value = ops / ops_per_cycle / double(span);
+    }
+  };
+  if (host_.on_ap) {
+    const ApClassParams& ac = a.ap_class(host_.tile_class);
+    unit("cam", events[Event::ApCompare] + events[Event::ApWrite], 0);
+    g.child("cam").scalar("busy_cycles", "compute stage").value = double(busy[static_cast<int>(Stage::Mvm)]);
+    unit("racetrack", events[Event::RtmShift] + events[Event::RtmRead] + events[Event::RtmWrite], 0);
+    unit("activation", events[Event::ActivationOp], ac.activation.throughput());
+    unit("pooling", events[Event::PoolOp], ac.pooling.throughput());
+    return;
+  }
+  const TileClassParams& tc = a.tile_classes[host_.tile_class];
+  const double xbars = double(prog_.events_per_position[Event::CrossbarRead]) / std::max(1, host_.input_cycles);
+  unit("crossbars", events[Event::CrossbarRead], xbars / double(a.cycles(tc.crossbar.read_ns)));
+  unit("dacs", events[Event::DacConversion], 0);
+  unit("sample_holds", events[Event::Sample], 0);
+  // Every ADC of the IMAs the layer occupies, at its sample rate.
+  const double imas = std::ceil(xbars / tc.ima.crossbars);
+  unit("adcs", events[Event::AdcConversion], imas * tc.adc.count * tc.adc.rate_gsps / a.clock_ghz);
+  unit("shift_adds", events[Event::ShiftAddOp], imas * tc.ima.shift_add.throughput());
+  unit("reduce", events[Event::ReduceOp], tc.reduce.throughput());
+  unit("activation", events[Event::ActivationOp], tc.activation.throughput());
+  unit("pooling", events[Event::PoolOp], tc.pooling.throughput());
 }
 
 }  // namespace tessera::sc
