@@ -437,6 +437,16 @@ struct Compiler {
       // The image crosses the off-chip interface once, at the first layer's precision.
       int abits = prog.hosts.empty() ? 8 : net.layers[prog.hosts.front().layer].activation_bits;
       prog.io_events[Event::OffchipByte] += double(net.layers[0].out.size()) * abits / 8.0;
+      // With a global buffer, the image and the output are staged in it on their way.
+      if (arch.global_buffer.bytes > 0) {
+        const double bits = double(net.layers[0].out.size()) * abits;
+        const Layer& out = net.layers[prog.output_layer];
+        const double out_bits = double(out.out.size()) * (prog.host_of_layer[prog.output_layer] >= 0
+                                                              ? net.layers[prog.hosts[prog.host_of_layer[prog.output_layer]].layer].activation_bits
+                                                              : abits);
+        prog.io_events[Event::GlobalBufferWrite] += bits + out_bits;
+        prog.io_events[Event::GlobalBufferRead] += bits + out_bits;
+      }
     }
     // The input stream: image rows at the off-chip bandwidth, and the layers computed on it.
     prog.input_rows_at.assign(net.layers.size(), {});
