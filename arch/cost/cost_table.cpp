@@ -24,9 +24,97 @@ double CostTable::sum(const ComponentValues& v) {
   return s;
 }
 
+namespace {
+
+// Area, peak power (mW = pJ/ns) and static power of one unit, by component.
+struct UnitFigures {
+  ComponentValues area{}, peak{}, leak{};
+  void set(Component c, double a, double p, double l) {
+    area[idx(c)] = a;
+    peak[idx(c)] = p;
+    leak[idx(c)] = l;
+  }
+  // Storage: every port moves width_bits each cycle at the larger access energy.
+  void storage(Component c, const StorageParams& s, double copies, double f_ghz) {
+    set(c, copies * s.area_mm2,
+        copies * s.ports * s.width_bits * f_ghz * std::max(s.read_energy_pj_per_bit, s.write_energy_pj_per_bit),
+        copies * s.leakage_mw);
+  }
+  // Digital units: count x ops_per_cycle operations every cycle.
+  void digital(Component c, const DigitalUnitParams& u, double units, double f_ghz) {
+    set(c, units * u.area_mm2, units * u.ops_per_cycle * f_ghz * u.energy_pj, units * u.leakage_mw);
+  }
+  // The unit's share of a router serving `concentration` units.
+  void router(const ArchConfig& a, int concentration) {
+    set(Component::Router, a.noc.router_area_mm2 / concentration,
+        a.noc.router_ports * a.clock_ghz * (a.noc.router_energy_pj_per_flit + a.noc.link_energy_pj_per_flit) / concentration,
+        a.noc.router_leakage_mw / concentration);
+  }
+};
+
+UnitFigures crossbar_tile(const ArchConfig& a, const TileClassParams& t, int concentration) {
+  const double f = a.clock_ghz;
+  const double xbars = t.crossbars();
+  const double rows = xbars * t.crossbar.rows, cols = xbars * t.crossbar.cols;
+  const double adcs = double(t.imas) * t.adc.count;
+  const double reads_per_ns = 1.0 / t.crossbar.read_ns;  // per array
+  UnitFigures u;
+  u.set(Component::Crossbar, xbars * t.crossbar.area_mm2(), xbars * reads_per_ns * t.crossbar.read_energy_pj(),
+        xbars * t.crossbar.leakage_mw);
+  u.set(Component::Dac, rows * t.dac.area_mm2(), rows * reads_per_ns * t.dac.energy_pj(), rows * t.dac.leakage_mw);
+  u.set(Component::SampleHold, cols * t.sample_hold.area_mm2, cols * reads_per_ns * t.sample_hold.energy_pj,
+        cols * t.sample_hold.leakage_mw);
+  u.set(Component::Adc, adcs * t.adc.area_mm2(), adcs * t.adc.rate_gsps * t.adc.energy_pj(), adcs * t.adc.leakage_mw);
+  u.digital(Component::ShiftAdd, t.ima.shift_add, double(t.imas) * t.ima.shift_add.count, f);
+  u.storage(Component::InputRegister, t.ima.input_register, t.imas, f);
+  u.storage(Component::ImaOutputRegister, t.ima.output_register, t.imas, f);
+  u.storage(Component::Buffer, t.buffer, 1, f);
+  u.set(Component::Bus, t.bus.area_mm2, t.bus.width_bits * f * t.bus.energy_pj_per_bit, t.bus.leakage_mw);
+  u.digital(Component::Reduce, t.reduce, t.reduce.count, f);
+  u.digital(Component::Activation, t.activation, t.activation.count, f);
+  u.digital(Component::Pooling, t.pooling, t.pooling.count, f);
+  u.storage(Component::OutputRegister, t.output_register, 1, f);
+  u.router(a, concentration);
+  return u;
+}
+
+UnitFigures ap_unit(const ArchConfig& a, const ApClassParams& t, int concentration) {
+  const double f = a.clock_ghz;
+  UnitFigures u;
+  u.set(Component::ApArray, t.area_mm2, 0, t.leakage_mw);
+  // The CAM alternates compare and write cycles; one cluster shifts or is accessed at a time.
+  const double pass_ns = t.ap.compare_ns + t.ap.write_ns;
+  if (pass_ns > 0) {
+    u.set(Component::ApCompare, 0, t.ap.compare_pj / pass_ns, 0);
+    u.set(Component::ApWrite, 0, t.ap.write_pj / pass_ns, 0);
+  }
+  if (t.rtm.shift_ns > 0) u.set(Component::RtmShift, 0, t.rtm.shift_pj / t.rtm.shift_ns, 0);
+  double access = 0;
+  if (t.rtm.read_ns > 0) access = std::max(access, t.rtm.read_pj / t.rtm.read_ns);
+  if (t.rtm.write_ns > 0) access = std::max(access, t.rtm.write_pj / t.rtm.write_ns);
+  u.set(Component::RtmAccess, 0, access, 0);
+  u.storage(Component::Buffer, t.buffer, 1, f);
+  u.digital(Component::Activation, t.activation, t.activation.count, f);
+  u.digital(Component::Pooling, t.pooling, t.pooling.count, f);
+  u.router(a, concentration);
+  return u;
+}
+
+}  // namespace
+
 CostTable::CostTable(const ArchConfig& a) {
-  const double f_ghz = a.clock_ghz;  // cycles per ns
   const int concentration = std::max(1, a.noc.topology->tiles_per_router());
+  auto add_class = [&](const std::array<double, kEvents>& e, const UnitFigures& u, int count) {
+    energy_.push_back(e);
+    tile_area_.push_back(u.area);
+    tile_peak_.push_back(u.peak);
+    tile_leak_.push_back(u.leak);
+    for (int i = 0; i < kComponents; ++i) {
+      chip_area_[i] += count * u.area[i];
+      chip_peak_[i] += count * u.peak[i];
+      chip_leak_[i] += count * u.leak[i];
+    }
+  };
   for (const auto& t : a.tile_classes) {
     std::array<double, kEvents> e{};
     chip_events(a, e);
@@ -48,69 +136,7 @@ CostTable::CostTable(const ArchConfig& a) {
     e[idx(Event::OutputRegisterWrite)] = t.output_register.write_energy_pj_per_bit;
     e[idx(Event::OutputRegisterRead)] = t.output_register.read_energy_pj_per_bit;
     e[idx(Event::CellWrite)] = t.crossbar.write_energy_pj_per_cell;
-    energy_.push_back(e);
-
-    // Per tile: counts of each unit.
-    const double xbars = t.crossbars();
-    const double rows = xbars * t.crossbar.rows, cols = xbars * t.crossbar.cols;
-    const double adcs = double(t.imas) * t.adc.count;
-    const double reads_per_ns = 1.0 / t.crossbar.read_ns;  // per array
-    auto storage_peak = [&](const StorageParams& s) {
-      return s.ports * s.width_bits * f_ghz * std::max(s.read_energy_pj_per_bit, s.write_energy_pj_per_bit);
-    };
-    auto unit_peak = [&](const DigitalUnitParams& u, double units) {
-      return units * u.ops_per_cycle * f_ghz * u.energy_pj;
-    };
-    ComponentValues area{}, peak{}, leak{};  // pJ/ns == mW
-    area[idx(Component::Crossbar)] = xbars * t.crossbar.area_mm2();
-    peak[idx(Component::Crossbar)] = xbars * reads_per_ns * t.crossbar.read_energy_pj();
-    leak[idx(Component::Crossbar)] = xbars * t.crossbar.leakage_mw;
-    area[idx(Component::Dac)] = rows * t.dac.area_mm2();
-    peak[idx(Component::Dac)] = rows * reads_per_ns * t.dac.energy_pj();
-    leak[idx(Component::Dac)] = rows * t.dac.leakage_mw;
-    area[idx(Component::SampleHold)] = cols * t.sample_hold.area_mm2;
-    peak[idx(Component::SampleHold)] = cols * reads_per_ns * t.sample_hold.energy_pj;
-    leak[idx(Component::SampleHold)] = cols * t.sample_hold.leakage_mw;
-    area[idx(Component::Adc)] = adcs * t.adc.area_mm2();
-    peak[idx(Component::Adc)] = adcs * t.adc.rate_gsps * t.adc.energy_pj();
-    leak[idx(Component::Adc)] = adcs * t.adc.leakage_mw;
-    const double sa = double(t.imas) * t.ima.shift_add.count;
-    area[idx(Component::ShiftAdd)] = sa * t.ima.shift_add.area_mm2;
-    peak[idx(Component::ShiftAdd)] = unit_peak(t.ima.shift_add, sa);
-    leak[idx(Component::ShiftAdd)] = sa * t.ima.shift_add.leakage_mw;
-    area[idx(Component::InputRegister)] = t.imas * t.ima.input_register.area_mm2;
-    peak[idx(Component::InputRegister)] = t.imas * storage_peak(t.ima.input_register);
-    leak[idx(Component::InputRegister)] = t.imas * t.ima.input_register.leakage_mw;
-    area[idx(Component::ImaOutputRegister)] = t.imas * t.ima.output_register.area_mm2;
-    peak[idx(Component::ImaOutputRegister)] = t.imas * storage_peak(t.ima.output_register);
-    leak[idx(Component::ImaOutputRegister)] = t.imas * t.ima.output_register.leakage_mw;
-    area[idx(Component::Buffer)] = t.buffer.area_mm2;
-    peak[idx(Component::Buffer)] = storage_peak(t.buffer);
-    leak[idx(Component::Buffer)] = t.buffer.leakage_mw;
-    area[idx(Component::Bus)] = t.bus.area_mm2;
-    peak[idx(Component::Bus)] = t.bus.width_bits * f_ghz * t.bus.energy_pj_per_bit;
-    leak[idx(Component::Bus)] = t.bus.leakage_mw;
-    for (auto [c, u] : {std::pair{Component::Reduce, &t.reduce}, std::pair{Component::Activation, &t.activation},
-                        std::pair{Component::Pooling, &t.pooling}}) {
-      area[idx(c)] = u->count * u->area_mm2;
-      peak[idx(c)] = unit_peak(*u, u->count);
-      leak[idx(c)] = u->count * u->leakage_mw;
-    }
-    area[idx(Component::OutputRegister)] = t.output_register.area_mm2;
-    peak[idx(Component::OutputRegister)] = storage_peak(t.output_register);
-    leak[idx(Component::OutputRegister)] = t.output_register.leakage_mw;
-    area[idx(Component::Router)] = a.noc.router_area_mm2 / concentration;
-    peak[idx(Component::Router)] = a.noc.router_ports * f_ghz *
-                                   (a.noc.router_energy_pj_per_flit + a.noc.link_energy_pj_per_flit) / concentration;
-    leak[idx(Component::Router)] = a.noc.router_leakage_mw / concentration;
-    tile_area_.push_back(area);
-    tile_peak_.push_back(peak);
-    tile_leak_.push_back(leak);
-    for (int i = 0; i < kComponents; ++i) {
-      chip_area_[i] += t.count * area[i];
-      chip_peak_[i] += t.count * peak[i];
-      chip_leak_[i] += t.count * leak[i];
-    }
+    add_class(e, crossbar_tile(a, t, concentration), t.count);
   }
   // AP classes: the CAM's passes and the racetracks' shifts and accesses.
   for (const auto& t : a.ap_classes) {
@@ -125,53 +151,17 @@ CostTable::CostTable(const ArchConfig& a) {
     e[idx(Event::BufferWrite)] = t.buffer.write_energy_pj_per_bit;
     e[idx(Event::ActivationOp)] = t.activation.energy_pj;
     e[idx(Event::PoolOp)] = t.pooling.energy_pj;
-    energy_.push_back(e);
-    ComponentValues area{}, peak{}, leak{};
-    area[idx(Component::ApArray)] = t.area_mm2;
-    leak[idx(Component::ApArray)] = t.leakage_mw;
-    // The CAM alternates compare and write cycles; one cluster shifts at a time.
-    const double pass_ns = t.ap.compare_ns + t.ap.write_ns;
-    if (pass_ns > 0) {
-      peak[idx(Component::ApCompare)] = t.ap.compare_pj / pass_ns;
-      peak[idx(Component::ApWrite)] = t.ap.write_pj / pass_ns;
-    }
-    if (t.rtm.shift_ns > 0) peak[idx(Component::RtmShift)] = t.rtm.shift_pj / t.rtm.shift_ns;
-    if (t.rtm.write_ns > 0) peak[idx(Component::RtmAccess)] = std::max(t.rtm.write_pj / t.rtm.write_ns, t.rtm.read_pj / std::max(1e-12, t.rtm.read_ns));
-    area[idx(Component::Buffer)] = t.buffer.area_mm2;
-    peak[idx(Component::Buffer)] = t.buffer.ports * t.buffer.width_bits * f_ghz *
-                                   std::max(t.buffer.read_energy_pj_per_bit, t.buffer.write_energy_pj_per_bit);
-    leak[idx(Component::Buffer)] = t.buffer.leakage_mw;
-    for (auto [c, u] : {std::pair{Component::Activation, &t.activation}, std::pair{Component::Pooling, &t.pooling}}) {
-      area[idx(c)] = u->count * u->area_mm2;
-      peak[idx(c)] = u->count * u->ops_per_cycle * f_ghz * u->energy_pj;
-      leak[idx(c)] = u->count * u->leakage_mw;
-    }
-    area[idx(Component::Router)] = a.noc.router_area_mm2 / concentration;
-    peak[idx(Component::Router)] = a.noc.router_ports * f_ghz *
-                                   (a.noc.router_energy_pj_per_flit + a.noc.link_energy_pj_per_flit) / concentration;
-    leak[idx(Component::Router)] = a.noc.router_leakage_mw / concentration;
-    tile_area_.push_back(area);
-    tile_peak_.push_back(peak);
-    tile_leak_.push_back(leak);
-    for (int i = 0; i < kComponents; ++i) {
-      chip_area_[i] += t.count * area[i];
-      chip_peak_[i] += t.count * peak[i];
-      chip_leak_[i] += t.count * leak[i];
-    }
+    add_class(e, ap_unit(a, t, concentration), t.count);
   }
-  const auto& g = a.global_buffer;
-  if (g.bytes > 0) {
-    chip_area_[idx(Component::GlobalBuffer)] += g.area_mm2;
-    chip_peak_[idx(Component::GlobalBuffer)] +=
-        g.ports * g.width_bits * f_ghz * std::max(g.read_energy_pj_per_bit, g.write_energy_pj_per_bit);
-    chip_leak_[idx(Component::GlobalBuffer)] += g.leakage_mw;
-  }
+  UnitFigures chip;
+  if (a.global_buffer.bytes > 0) chip.storage(Component::GlobalBuffer, a.global_buffer, 1, a.clock_ghz);
   offchip_area_mm2_ = a.offchip.area_mm2;
   offchip_peak_mw_ = a.offchip.bandwidth_gbytes_s * a.offchip.energy_pj_per_byte + a.offchip.leakage_mw;  // GB/s * pJ/B = mW
-  if (a.offchip.count_in_chip) {
-    chip_area_[idx(Component::Offchip)] += offchip_area_mm2_;
-    chip_peak_[idx(Component::Offchip)] += offchip_peak_mw_;
-    chip_leak_[idx(Component::Offchip)] += a.offchip.leakage_mw;
+  if (a.offchip.count_in_chip) chip.set(Component::Offchip, offchip_area_mm2_, offchip_peak_mw_, a.offchip.leakage_mw);
+  for (int i = 0; i < kComponents; ++i) {
+    chip_area_[i] += chip.area[i];
+    chip_peak_[i] += chip.peak[i];
+    chip_leak_[i] += chip.leak[i];
   }
 }
 
