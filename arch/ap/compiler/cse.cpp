@@ -69,13 +69,13 @@ class PairCounts {
     adj_[size_t(b)].push_back({2 * a + rel, cell});
     push({key_of(a, b, rel), cell}, c);
   }
-  // Lowers the pair (a, x, rel) by d[2 x + rel] for every kept pair of a; drops dead links.
-  void lower(int32_t a, const std::vector<int32_t>& d) {
+  // Lowers every kept pair (a, x, r) by d[2 x + (r ^ flip)]; drops dead links.
+  void lower(int32_t a, const std::vector<int32_t>& d, int flip) {
     auto& l = adj_[size_t(a)];
     size_t w = 0;
     for (const Link& e : l) {
       int32_t& c = count_[size_t(e.cell)];
-      c -= d[size_t(e.other2)];
+      c -= d[size_t(e.other2 ^ flip)];
       if (c >= min_) l[w++] = e;
     }
     l.resize(w);
@@ -164,7 +164,8 @@ struct Tally {
 // count changes per (term, relation) over the outputs it rewrites and applies
 // them once per pair: the pairs of a and b with every other term x of a
 // rewritten output lose what the new term t gains (t carries a's sign, so
-// (t, x) has the relation of (a, x)).
+// (t, x) has the relation of (a, x), and (b, x) has it flipped when a and b
+// differ in sign): one tally over (x, relation to a) serves all three.
 SumOfTerms extract_common_pairs(SumOfTerms s, int min_uses) {
   if (min_uses < 2) throw std::invalid_argument("extract_common_pairs: min_uses must be at least 2");
   int32_t next_id = s.inputs + int32_t(s.temps.size());
@@ -180,8 +181,8 @@ SumOfTerms extract_common_pairs(SumOfTerms s, int min_uses) {
 
   PairCounts pc(min_uses, s.outputs.size());
   pc.fit(size_t(next_id));
-  Tally ta, tb;
-  ta.fit(size_t(next_id)), tb.fit(size_t(next_id));
+  Tally ta;
+  ta.fit(size_t(next_id));
   // Pairs (a, x > a), a column at a time.
   for (int32_t a = 0; a < next_id; ++a) {
     for (size_t h = 0; h < holders[size_t(a)].size(); ++h) {
@@ -203,7 +204,7 @@ SumOfTerms extract_common_pairs(SumOfTerms s, int min_uses) {
     const int32_t t = next_id++;
     s.temps.push_back({a, b, int8_t(rel ? -1 : 1)});
     holders.emplace_back();
-    pc.fit(size_t(next_id)), ta.fit(size_t(next_id)), tb.fit(size_t(next_id));
+    pc.fit(size_t(next_id)), ta.fit(size_t(next_id));
 
     // Outputs holding a and b with the relation, ascending.
     outs.clear();
@@ -220,13 +221,12 @@ SumOfTerms extract_common_pairs(SumOfTerms s, int min_uses) {
 
     for (int32_t e : outs) {
       auto& terms = s.outputs[size_t(e >> 1)];
-      const int8_t sa = (e & 1) ? -1 : 1, sb = rel ? int8_t(-sa) : sa;
+      const int8_t sa = (e & 1) ? -1 : 1;
       size_t w = 0;
       for (size_t r = 0; r < terms.size(); ++r) {
         const Term x = terms[r];
         if (x.id == a || x.id == b) continue;
         ta.bump(x.id, rel_of(sa, x.sign));
-        tb.bump(x.id, rel_of(sb, x.sign));
         terms[w++] = x;
       }
       terms.resize(w);
@@ -235,10 +235,10 @@ SumOfTerms extract_common_pairs(SumOfTerms s, int min_uses) {
     holders[size_t(t)] = outs;
 
     pc.kill(cell);
-    pc.lower(a, ta.n);
-    pc.lower(b, tb.n);
+    pc.lower(a, ta.n, 0);
+    pc.lower(b, ta.n, rel);
     for (int32_t x : ta.touched) pc.create(x >> 1, t, x & 1, ta.n[size_t(x)]);
-    ta.clear(), tb.clear();
+    ta.clear();
 
     // a and b leave the rewritten outputs.
     for (int32_t id : {a, b}) {
