@@ -1,5 +1,6 @@
 #include "arch/ap/compiler/cost.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace tessera::ap::compiler {
@@ -58,26 +59,47 @@ class StaticReplay {
       }
     }
   }
+  // The accesses of expand(), bit by bit, without building its BitOps.
   TileCounts tile() {
     TileCounts c;
-    for (const Step& s : p_.steps)
-      expand(s, [&](const BitOp& b) {
-        for (int k = 0; k < b.accesses; ++k) {
-          const Access& a = b.access[k];
-          const Loc& at = locs_[size_t(first_[size_t(a.field)] + a.bit)];
-          int64_t n;
-          if (eager_) {
-            n = 2 * int64_t(std::abs(at.target));
-          } else {
-            int& o = offset_[size_t(at.group)];
-            n = std::abs(o - at.target);
-            o = at.target;
-          }
-          c.rtm.shifts += n;
-          (a.write ? c.rtm.writes : c.rtm.reads) += 1;
-          c.roles[int(p_.fields[size_t(a.field)].role)] += n;
+    for (const Step& s : p_.steps) {
+      const Loc* dst = field(s.dst);
+      int64_t sh_dst = 0, sh_src = 0, sh_base = 0;
+      switch (s.op) {
+        case Op::Load:
+        case Op::Clear:
+          for (int j = 0; j < s.bits; ++j) sh_dst += access(dst[j]);
+          c.rtm.writes += s.bits;
+          break;
+        case Op::Store:
+          for (int j = 0; j < s.bits; ++j) sh_dst += access(dst[j]);
+          c.rtm.reads += s.bits;
+          break;
+        case Op::Copy: {
+          const Loc* src = field(s.src);
+          for (int j = 0; j < s.bits; ++j) sh_src += access(src[j]), sh_dst += access(dst[j]);
+          c.rtm.reads += s.bits, c.rtm.writes += s.bits;
+          break;
         }
-      });
+        case Op::Add:
+        case Op::Sub: {
+          const Loc* src = field(s.src);
+          const Loc* base = s.base_bits > 0 ? field(s.base) : nullptr;
+          for (int j = 0; j < s.bits; ++j) {
+            if (j < s.src_bits) sh_src += access(src[j]);
+            if (j < s.base_bits) sh_base += access(base[j]);
+            sh_dst += access(dst[j]);
+          }
+          c.rtm.reads += std::min(s.src_bits, s.bits) + std::min(s.base_bits, s.bits);
+          c.rtm.writes += s.bits;
+          break;
+        }
+      }
+      c.rtm.shifts += sh_dst + sh_src + sh_base;
+      c.roles[role(s.dst)] += sh_dst;
+      if (sh_src) c.roles[role(s.src)] += sh_src;
+      if (sh_base) c.roles[role(s.base)] += sh_base;
+    }
     return c;
   }
   const std::vector<int>& state() const { return offset_; }
@@ -87,6 +109,15 @@ class StaticReplay {
     int group;
     int target;
   };
+  const Loc* field(int32_t f) const { return &locs_[size_t(first_[size_t(f)])]; }
+  int role(int32_t f) const { return int(p_.fields[size_t(f)].role); }
+  int64_t access(const Loc& at) {
+    if (eager_) return 2 * int64_t(std::abs(at.target));
+    int& o = offset_[size_t(at.group)];
+    int64_t n = std::abs(o - at.target);
+    o = at.target;
+    return n;
+  }
   const Program& p_;
   bool eager_;
   std::vector<int> offset_;    // per group
