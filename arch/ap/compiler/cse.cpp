@@ -109,11 +109,11 @@ class PairQueue {
   // Removes and returns the best pair; count(key) gives a pair's count now.
   template <class Count>
   bool pop_best(uint64_t& key, Count&& count) {
-    if (active_ < 0) activate(top_);
+    if (active_ < 0) activate(top_, count);
     while (active_ >= min_) {
       const bool in_run = pos_ < run_.size();
       if (!in_run && side_.empty()) {
-        activate(active_ - 1);
+        activate(active_ - 1, count);
         continue;
       }
       if (in_run && (side_.empty() || run_[pos_] < side_.front())) {
@@ -131,11 +131,20 @@ class PairQueue {
   }
 
  private:
-  void activate(int32_t c) {
+  // Recounts the bucket's pairs first, so that only those still at its count
+  // are sorted (most have fallen since they were queued).
+  template <class Count>
+  void activate(int32_t c, Count&& count) {
     active_ = c;
     run_.clear(), pos_ = 0;
     if (c < min_) return;
-    run_.swap(buckets_[size_t(c)]);
+    std::vector<uint64_t> b;
+    b.swap(buckets_[size_t(c)]);
+    for (uint64_t k : b) {
+      int32_t n = count(k);
+      if (n == c) run_.push_back(k);
+      else if (n >= min_) buckets_[size_t(n)].push_back(k);
+    }
     std::sort(run_.begin(), run_.end());
   }
   int min_;
