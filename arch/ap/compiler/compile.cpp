@@ -199,12 +199,19 @@ Program compile_layer(const Layer& l, const quant::TernaryWeights& w, const Comp
       sum.outputs.resize(size_t(f.outputs_per_group));
       for (int64_t ol = 0; ol < f.outputs_per_group; ++ol) {
         const int64_t o = g * f.outputs_per_group + ol;
+        // The chunk's slices of the ascending plus and minus lists, merged by id.
         auto& terms = sum.outputs[ol];
-        for (int32_t i : f.plus[o])
-          if (i >= i0 && i < i1) terms.push_back({int32_t(i - i0), 1});
-        for (int32_t i : f.minus[o])
-          if (i >= i0 && i < i1) terms.push_back({int32_t(i - i0), -1});
-        std::sort(terms.begin(), terms.end(), [](const Term& x, const Term& y) { return x.id < y.id; });
+        auto slice = [&](const std::vector<int32_t>& v) {
+          return std::make_pair(std::lower_bound(v.begin(), v.end(), int32_t(i0)),
+                                std::lower_bound(v.begin(), v.end(), int32_t(i1)));
+        };
+        auto [p, pe] = slice(f.plus[o]);
+        auto [m, me] = slice(f.minus[o]);
+        terms.reserve(size_t((pe - p) + (me - m)));
+        while (p != pe || m != me) {
+          if (m == me || (p != pe && *p < *m)) terms.push_back({int32_t(*p++ - i0), 1});
+          else terms.push_back({int32_t(*m++ - i0), -1});
+        }
       }
       if (cp.cse) sum = extract_common_pairs(std::move(sum), cp.cse_min_uses);
       p.stats.mcm_adders += adder_count(sum);
