@@ -8,6 +8,28 @@
 // usage: ap_compile [--net SPEC] [--seed N] [--config FILE] [--layers N] [--detail]
 //   SPEC defaults to resnet18:abits=4; FILE may hold [rtm], [ap], [compiler]
 //   and [ternary] sections (configs/ap/ap_rtm.toml lists them).
+//
+// ResNet-18 (defaults: resnet18:abits=4, seed 1, chunks of 256 inputs, CSE,
+// mixed layout), totals over the 21 weight layers:
+//   add/sub per row tile  6,727,568 without CSE -> 2,502,139 with it (62.8%);
+//                         MCM adders 6,684,072 -> 2,458,643 (63.2%)
+//   passes per row tile   2.459e8 -> 1.116e8
+//   shifts (all tiles)    CSE program: 1.27e8 field-major -> 6.826e7 mixed (1.9x);
+//                         no-CSE program on field-major: 2.831e8
+//   whole network         latency 1786 -> 601.3 ms, energy 137.4 -> 46.55 mJ
+// Run time of this report (both compilations, three cost analyses a layer),
+// one core of a shared 2-core EPYC VM:
+//   before  18 min 55 s wall, 9 min 33 s user (CSE recounted pairs through an
+//           unordered_map and a lazy heap that grew with every increment:
+//           12.9 s user for one 512-output, 243-input layer4 chunk, of 19 per
+//           conv; the trace replay went through Dbc's port search per access)
+//   after   about 6.5 s wall, 6.0 s user: CSE about 0.05 s a layer4 chunk
+//           (occurrence bitsets, popcount recounts, a bucket queue; cse.cpp),
+//           static-port replay through precomputed offsets (cost.cpp), chunk
+//           terms from binary-searched weight slices (compile.cpp).
+// Every figure above is unchanged by the speed-up: the greedy makes the same
+// choices in the same order (tests/ap/test_cse.cpp checks it against a
+// recount-every-pair reference).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>

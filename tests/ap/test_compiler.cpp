@@ -313,3 +313,99 @@ TEST(Compiler, BitsNeeded) {
   EXPECT_EQ(bits_needed(-17, 15), 6);
   EXPECT_EQ(bits_needed(-15, 30), 6);
 }
+
+TEST(Compiler, CseSavingsPinnedOnTieBank) {
+  // 5 inputs -> 4 outputs: o0 = x0 + x1 + x2 + x3, o1 = x0 + x1 - x2 - x3,
+  // o2 = x0 + x1 + x4, o3 = x2 + x3 - x4 (test_cse: t5 = x0 + x1 before
+  // t6 = x2 + x3, a tie broken by the smaller pair). Without CSE: 3 + 3 + 2 + 2
+  // add/sub; with it: 2 temps, then one add/sub per output.
+  NetBuilder b("lin", Shape{5, 1, 1}, 2, 4);
+  b.flatten();
+  b.linear(4);
+  Network n = b.build();
+  const Layer& l = n.layers.back();
+  auto w = ternary({4, 5, 1, 1}, {1, 1, 1, 1, 0, 1, 1, -1, -1, 0, 1, 1, 0, 0, 1, 0, 0, 1, 1, -1});
+  RtmParams rtm = RtmParams::defaults();
+  ApParams ap = ApParams::defaults();
+  Program before = compile_layer(l, w, params(false, LayoutKind::Mixed), ap, rtm);
+  Program after = compile_layer(l, w, params(true, LayoutKind::Mixed), ap, rtm);
+  EXPECT_EQ(before.stats.addsub, 10);
+  EXPECT_EQ(before.stats.mcm_adders, 10);
+  EXPECT_EQ(after.stats.temps, 2);
+  EXPECT_EQ(after.stats.addsub, 6);
+  EXPECT_EQ(after.stats.mcm_adders, 6);
+  EXPECT_EQ(after.stats.copies, 0);
+  check_layer(l, w, params(true, LayoutKind::Mixed), 32, 1);
+}
+
+namespace {
+bool same_program(const Program& a, const Program& b) {
+  if (a.fields.size() != b.fields.size() || a.steps.size() != b.steps.size()) return false;
+  for (size_t i = 0; i < a.fields.size(); ++i)
+    if (a.fields[i].role != b.fields[i].role || a.fields[i].slot != b.fields[i].slot ||
+        a.fields[i].width != b.fields[i].width)
+      return false;
+  for (size_t i = 0; i < a.steps.size(); ++i) {
+    const Step &x = a.steps[i], &y = b.steps[i];
+    if (x.op != y.op || x.src_sign != y.src_sign || x.base_sign != y.base_sign || x.bits != y.bits ||
+        x.src_bits != y.src_bits || x.base_bits != y.base_bits || x.dst != y.dst || x.src != y.src || x.base != y.base)
+      return false;
+  }
+  return a.stats.passes == b.stats.passes && a.stats.temps == b.stats.temps;
+}
+}  // namespace
+
+TEST(Compiler, SameSeedSameProgram) {
+  // 48 -> 40 channels, 3x3: chunks of 5 channels; CSE on. Two compilations of
+  // weights from the same seed give the same program, step for step, and the
+  // same cost; another seed gives another program.
+  NetBuilder b("c", Shape{48, 6, 6}, 2, 4);
+  int id = b.conv(40, 3, 1, 1);
+  Network n = b.build();
+  const Layer& l = n.layers[id];
+  RtmParams rtm = RtmParams::defaults();
+  ApParams ap = ApParams::defaults();
+  CompilerParams cp = params(true, LayoutKind::Mixed, 0, 45);
+  Program p1 = compile_layer(l, random_ternary(weight_dims(l), 17), cp, ap, rtm);
+  Program p2 = compile_layer(l, random_ternary(weight_dims(l), 17), cp, ap, rtm);
+  Program p3 = compile_layer(l, random_ternary(weight_dims(l), 18), cp, ap, rtm);
+  EXPECT_GT(p1.stats.temps, 0);
+  EXPECT_TRUE(same_program(p1, p2));
+  EXPECT_FALSE(same_program(p1, p3));
+  Layout lay = Layout::build(cp.layout, p1.fields, rtm);
+  ProgramCost c1 = analyse(p1, lay, rtm, ap), c2 = analyse(p2, Layout::build(cp.layout, p2.fields, rtm), rtm, ap);
+  EXPECT_EQ(c1.rtm, c2.rtm);
+  EXPECT_EQ(c1.passes, c2.passes);
+}
+
+TEST(Compiler, AnalysisEqualsATileByTileDbcReplay) {
+  // analyse() replays static-port programs through precomputed offsets and
+  // stops once a tile repeats; replaying every tile through Dbc must agree,
+  // shifts per role included. 300 positions on 64 rows: 5 tiles, the last partial.
+  NetBuilder b("c", Shape{7, 15, 20}, 2, 4);
+  int id = b.conv(9, 3, 1, 1);
+  Network n = b.build();
+  const Layer& l = n.layers[id];
+  auto w = random_ternary(weight_dims(l), 4);
+  ApParams ap = ApParams::defaults();
+  ap.rows = 64;
+  for (PortUpdate u : {PortUpdate::Lazy, PortUpdate::Eager})
+    for (LayoutKind k : {LayoutKind::FieldMajor, LayoutKind::BitPlane, LayoutKind::Mixed})
+      for (bool cse : {false, true}) {
+        SCOPED_TRACE(testing::Message() << "eager " << (u == PortUpdate::Eager) << " layout " << to_string(k)
+                                        << " cse " << cse);
+        RtmParams rtm = RtmParams::defaults();
+        rtm.update = u;
+        Program p = compile_layer(l, w, params(cse, k, 0, 27), ap, rtm);
+        Layout lay = Layout::build(k, p.fields, rtm);
+        ASSERT_EQ(p.tiles(), 5);
+        std::vector<Dbc> g(size_t(lay.groups()), Dbc(rtm));
+        int64_t roles[3] = {0, 0, 0};
+        for (int64_t t = 0; t < p.tiles(); ++t) trace_shifts(p, lay, g, roles);
+        RtmCounts want;
+        for (const Dbc& d : g) want += d.counts();
+        ProgramCost c = analyse(p, lay, rtm, ap);
+        EXPECT_EQ(c.rtm, want);
+        for (int r = 0; r < 3; ++r) EXPECT_EQ(c.shifts_by_role[r], roles[r]) << "role " << r;
+      }
+}

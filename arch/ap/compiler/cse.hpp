@@ -13,9 +13,13 @@
 // A new term can pair again, so shared sums of any size are built as trees.
 // Each extraction used by k outputs saves k - 1 additions.
 //
-// Pair counts are kept incrementally (only outputs touched by an extraction
-// update them) with a lazy max-heap, so a layer chunk of a few hundred inputs
-// and outputs compiles in well under a second.
+// Implementation (cse.cpp): each term's occurrences are bitsets over the
+// outputs (plus, minus), so a pair's outputs and count are a few word
+// operations; pairs wait in a bucket queue on their count, which only ever
+// falls, and are recounted by popcount when the queue meets them, so no count
+// is updated as extractions lower it. A 512-output chunk of 243 inputs (a
+// ResNet-18 layer4 chunk) takes about 0.05 s. The choices are exactly those of
+// recounting every pair after every extraction (same pair, same tie-break).
 #pragma once
 
 #include <cstdint>
