@@ -36,9 +36,12 @@ ApLayerCost ap_layer_cost(const Layer& l, const ArchConfig& arch, int cls, uint6
   const double t = double(r.tiles);
   r.cycles_per_tile = c.latency_ns * arch.clock_ghz / t;
   r.passes_per_tile = double(c.passes) / t;
-  r.shifts_per_tile = double(c.rtm.shifts) / t;
-  r.reads_per_tile = double(c.rtm.reads) / t;
-  r.writes_per_tile = double(c.rtm.writes) / t;
+  // The compiler counts accesses per column group; the events are per
+  // domain-block cluster (one per `tracks` CAM rows), which all move together.
+  const double dbcs = double(c.dbcs_per_group);
+  r.shifts_per_tile = double(c.rtm.shifts) * dbcs / t;
+  r.reads_per_tile = double(c.rtm.reads) * dbcs / t;
+  r.writes_per_tile = double(c.rtm.writes) * dbcs / t;
   r.addsub = p.stats.addsub;
   r.nonzero_weights = p.stats.nonzero_weights;
   r.temps = p.stats.temps;

@@ -16,7 +16,7 @@ struct ApLayerCost {
   int64_t tiles = 0;            // row tiles of the compiled program
   double cycles_per_tile = 0;   // chip cycles of one row tile
   double passes_per_tile = 0;   // compare+write passes
-  double shifts_per_tile = 0, reads_per_tile = 0, writes_per_tile = 0;  // racetrack
+  double shifts_per_tile = 0, reads_per_tile = 0, writes_per_tile = 0;  // racetrack, per domain-block cluster
   int64_t addsub = 0;           // add/subtract operations per tile after folding (and CSE when on)
   int64_t nonzero_weights = 0;
   int64_t temps = 0;            // CSE temporaries
