@@ -219,41 +219,51 @@ struct Compiler {
     h.out_cols = w <= rows ? 1 : (w + rows - 1) / rows;
     h.input_cycles = 1;
     const double items = double(h.out_rows) * double(h.out_cols);
-
-    TileProgram tp;
-    tp.tile = lm.tiles.at(0).tile;
-    tp.home = true;
-    tp.home_share = 1.0;
-    EventCounts& e = tp.events_per_position;
     // The group's input window, or its share when a row is split.
     const int64_t window_rows = l.type == LayerType::Conv2d
                                     ? std::min<int64_t>(l.in.h, (h.row_group - 1) * l.stride_h + int64_t(l.kernel_h - 1) * l.dilation_h + 1)
                                     : l.in.h;
-    tp.fetch_bits = int64_t(std::ceil(double(window_rows * l.in.w * l.in.c * l.activation_bits) / double(h.out_cols)));
-    tp.buffer_port_cycles = ceil_div(tp.fetch_bits, ac.buffer.width_bits);
-    auto& f = tp.stage[static_cast<int>(Stage::Fetch)];
-    f.occupancy = std::max<int64_t>(1, tp.buffer_port_cycles);
-    f.latency = f.occupancy + ac.buffer.latency_cycles;
-    add(e, Event::BufferRead, double(tp.fetch_bits));
-    // compute: one row tile of the compiled program
-    auto& m = tp.stage[static_cast<int>(Stage::Mvm)];
-    m.occupancy = m.latency = std::max<int64_t>(1, int64_t(std::ceil(h.ap.cycles_per_tile - 1e-9)));
-    add(e, Event::ApCompare, h.ap.passes_per_tile);
-    add(e, Event::ApWrite, h.ap.passes_per_tile);
-    add(e, Event::RtmShift, h.ap.shifts_per_tile);
-    add(e, Event::RtmRead, h.ap.reads_per_tile);
-    add(e, Event::RtmWrite, h.ap.writes_per_tile);
-    // post: the hosted layers' operations, spread over the items
-    auto& p = tp.stage[static_cast<int>(Stage::Post)];
-    const double act = h.digital_events[Event::ActivationOp] / items, pool = h.digital_events[Event::PoolOp] / items;
-    const int64_t act_c = ceil_div(int64_t(std::ceil(act - 1e-9)), int64_t(ac.activation.throughput()));
-    const int64_t pool_c = ceil_div(int64_t(std::ceil(pool - 1e-9)), int64_t(ac.pooling.throughput()));
-    p.occupancy = std::max(act_c, pool_c);
-    if (p.occupancy > 0)
-      p.latency = p.occupancy + std::max(act_c ? ac.activation.latency_cycles : 0, pool_c ? ac.pooling.latency_cycles : 0);
-    add(e, Event::ActivationOp, act);
-    add(e, Event::PoolOp, pool);
-    h.tiles.push_back(tp);
+    const int64_t fetch_bits =
+        int64_t(std::ceil(double(window_rows * l.in.w * l.in.c * l.activation_bits) / double(h.out_cols)));
+
+    for (const TileShare& sh : lm.tiles) {
+      // A unit computing a share of the output channels runs the program of that share.
+      Layer part = l;
+      part.out_channels = sh.home_outputs;
+      part.out.c = sh.home_outputs;
+      const ApLayerCost cost = sh.home_outputs == l.out.c ? h.ap : ap_layer_cost(part, arch, lm.tile_class, arch.mapping.seed);
+      TileProgram tp;
+      tp.tile = sh.tile;
+      tp.home = true;
+      tp.home_share = double(sh.home_outputs) / double(l.out.c);
+      EventCounts& e = tp.events_per_position;
+      tp.fetch_bits = fetch_bits;
+      tp.buffer_port_cycles = ceil_div(tp.fetch_bits, ac.buffer.width_bits);
+      auto& f = tp.stage[static_cast<int>(Stage::Fetch)];
+      f.occupancy = std::max<int64_t>(1, tp.buffer_port_cycles);
+      f.latency = f.occupancy + ac.buffer.latency_cycles;
+      add(e, Event::BufferRead, double(tp.fetch_bits));
+      // compute: one row tile of the compiled program
+      auto& m = tp.stage[static_cast<int>(Stage::Mvm)];
+      m.occupancy = m.latency = std::max<int64_t>(1, int64_t(std::ceil(cost.cycles_per_tile - 1e-9)));
+      add(e, Event::ApCompare, cost.passes_per_tile);
+      add(e, Event::ApWrite, cost.passes_per_tile);
+      add(e, Event::RtmShift, cost.shifts_per_tile);
+      add(e, Event::RtmRead, cost.reads_per_tile);
+      add(e, Event::RtmWrite, cost.writes_per_tile);
+      // post: the hosted layers' operations on this unit's channels, spread over the items
+      auto& p = tp.stage[static_cast<int>(Stage::Post)];
+      const double act = h.digital_events[Event::ActivationOp] * tp.home_share / items;
+      const double pool = h.digital_events[Event::PoolOp] * tp.home_share / items;
+      const int64_t act_c = ceil_div(int64_t(std::ceil(act - 1e-9)), int64_t(ac.activation.throughput()));
+      const int64_t pool_c = ceil_div(int64_t(std::ceil(pool - 1e-9)), int64_t(ac.pooling.throughput()));
+      p.occupancy = std::max(act_c, pool_c);
+      if (p.occupancy > 0)
+        p.latency = p.occupancy + std::max(act_c ? ac.activation.latency_cycles : 0, pool_c ? ac.pooling.latency_cycles : 0);
+      add(e, Event::ActivationOp, act);
+      add(e, Event::PoolOp, pool);
+      h.tiles.push_back(tp);
+    }
     row_tables(h);
   }
 

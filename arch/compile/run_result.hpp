@@ -33,6 +33,7 @@ struct HostResult {
   std::array<int64_t, kStages> busy{};          // busy cycles, summed over tiles
   std::array<int64_t, kStallCauses> stall{};    // stall cycles, summed over tiles
   int64_t layer_latency = 0;  // standalone: sum of stage latencies + (positions - 1) * bottleneck
+  int64_t incoming_wait = 0;  // simulation: cycles its incoming rows waited for links and write ports (sum over tiles)
 };
 
 struct LinkStat {

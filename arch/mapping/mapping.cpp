@@ -340,12 +340,13 @@ Mapping map_network(const Network& net, const ArchConfig& arch) {
       double work = 0;
       for (int li : weight_layers) {
         auto& lm = m.layers[li];
+        const Layer& l = net.layers[li];
+        if (!lm.on_crossbars()) continue;
         int64_t per = lm.tiles_used / lm.replication;
         // Replicas split a row's positions: no more replicas than positions per row.
-        if (!lm.on_crossbars() || lm.replication >= mp.max_replication || lm.replication >= net.layers[li].out.w ||
-            per > alloc.free(lm.tile_class))
+        if (lm.replication >= mp.max_replication || lm.replication >= l.out.w || per > alloc.free(lm.tile_class))
           continue;
-        double w = double(net.layers[li].positions()) * lm.tiling.input_cycles / lm.replication;
+        double w = double(l.positions()) * lm.tiling.input_cycles / lm.replication;
         if (w > work) {
           work = w;
           best = li;
@@ -356,6 +357,28 @@ Mapping map_network(const Network& net, const ArchConfig& arch) {
       alloc.used[lm.tile_class] += int(lm.tiles_used / lm.replication);
       lm.tiles_used += lm.tiles_used / lm.replication;
       lm.replication++;
+    }
+    // AP layers split their output channels over spare units of their class:
+    // the layer with the most work per unit (row tiles x weights) gets the next.
+    for (;;) {
+      int best = -1;
+      double work = 0;
+      for (int li : weight_layers) {
+        auto& lm = m.layers[li];
+        const Layer& l = net.layers[li];
+        if (lm.on_crossbars() || alloc.free(lm.tile_class) < 1 || lm.tiles_used >= l.out.c ||
+            lm.tiles_used >= mp.max_replication)
+          continue;
+        const int64_t rows = arch.ap_class(lm.tile_class).ap.rows;
+        double w = double((l.positions() + rows - 1) / rows) * double(l.weights()) / double(lm.tiles_used);
+        if (w > work) {
+          work = w;
+          best = li;
+        }
+      }
+      if (best < 0) break;
+      alloc.used[m.layers[best].tile_class] += 1;
+      m.layers[best].tiles_used += 1;
     }
     // Replicas need contiguous tiles: lay the class's layers out again in order.
     std::vector<int> next(alloc.first_tile);
@@ -371,16 +394,20 @@ Mapping map_network(const Network& net, const ArchConfig& arch) {
     const Layer& l = net.layers[li];
     auto& lm = m.layers[li];
     if (!lm.on_crossbars()) {
-      // One AP unit: it reads the whole input window and produces every output channel.
-      TileShare sh;
-      sh.tile = lm.first_tile;
-      sh.input_channels = l.in.c;
-      sh.distinct_rows = l.matrix_rows() * (l.type == LayerType::Conv2d ? l.groups : 1);
-      sh.ima_rows = 0;
-      sh.home_outputs = l.out.c;
-      lm.tiles.push_back(sh);
-      m.tiles_used_per_class[lm.tile_class] =
-          std::max<int>(m.tiles_used_per_class[lm.tile_class], lm.first_tile + 1 - alloc.first_tile[lm.tile_class]);
+      // AP units: each reads the whole input window and produces an even
+      // share of the output channels.
+      const int64_t units = lm.tiles_used;
+      for (int64_t u = 0; u < units; ++u) {
+        TileShare sh;
+        sh.tile = lm.first_tile + int(u);
+        sh.input_channels = l.in.c;
+        sh.distinct_rows = l.matrix_rows() * (l.type == LayerType::Conv2d ? l.groups : 1);
+        sh.first_output = l.out.c * u / units;
+        sh.home_outputs = l.out.c * (u + 1) / units - sh.first_output;
+        lm.tiles.push_back(sh);
+      }
+      m.tiles_used_per_class[lm.tile_class] = std::max<int>(
+          m.tiles_used_per_class[lm.tile_class], lm.first_tile + int(units) - alloc.first_tile[lm.tile_class]);
       continue;
     }
     const auto& tc = arch.tile_classes[lm.tile_class];

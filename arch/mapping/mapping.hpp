@@ -63,6 +63,7 @@ struct TileShare {
   int64_t psum_outputs_sent = 0; // partial sums sent to other tiles per position
   int64_t psum_adds = 0;         // additions across row blocks done here per position
   int first_input_channel = 0;   // of the contiguous channel range read
+  int64_t first_output = 0;      // AP units: first output channel produced here
 };
 
 struct LayerMapping {

@@ -127,7 +127,7 @@ void Chip::send_row(const RowTransfer& rt, int src_tile, int64_t row, int64_t re
   if (rt.dst_tile < 0) {
     OffChip* oc = offchip_.get();
     const int64_t bits = rt.bits_per_row;
-    p.deliver = [oc, bits](int64_t at) { oc->output(bits, at); };
+    p.deliver = [oc, bits](int64_t at, int64_t) { oc->output(bits, at); };
     p.local_same_cycle = true;  // the interface only serialises; nothing arbitrates it at whole cycles
     noc_->send(std::move(p));
     return;
@@ -138,11 +138,16 @@ void Chip::send_row(const RowTransfer& rt, int src_tile, int64_t row, int64_t re
   const int64_t bits = rt.bits_per_row;
   const int64_t wc = write_cycles(bits, arch_.unit_buffer(prog_.hosts[rt.dst_host].tile_class).width_bits);
   // On arrival the data are written into the destination buffer through a port.
-  p.deliver = [d, layer, row, wc, src_tile, seq](int64_t at) {
+  // The packet's waits on links and for the write port delay the row: the
+  // receiving tile keeps them as network delay of its incoming data.
+  p.deliver = [d, layer, row, wc, src_tile, seq](int64_t at, int64_t waited) {
     Buffer::Request w;
     w.prio = {at, Buffer::kWrite, src_tile, seq};
     w.cycles = wc;
-    w.granted = [d, layer, row, wc](int64_t g) { d->row_arrived(layer, row, g + wc); };
+    w.granted = [d, layer, row, wc, at, waited](int64_t g) {
+      d->row_arrived(layer, row, g + wc);
+      d->incoming_wait += waited + (g - at);
+    };
     d->buffer().access(std::move(w));
   };
   if (!d->flow_controlled(layer)) {
@@ -236,6 +241,7 @@ RunResult Chip::result() const {
       hr.events += t->events;
       for (int s = 0; s < kStages; ++s) hr.busy[s] += t->busy[s];
       for (int c = 0; c < kStallCauses; ++c) hr.stall[c] += t->stall[c];
+      hr.incoming_wait = std::max(hr.incoming_wait, t->incoming_wait);
     }
     hr.layer_latency = layer_latency(host_pipeline(arch_, prog_.hosts[h]), prog_.hosts[h].out_rows *
                                                                                prog_.hosts[h].cols_of_replica(0));

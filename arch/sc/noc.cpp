@@ -32,7 +32,7 @@ void Noc::send(Packet p) {
     // acts on it at a whole cycle must find it queued before that cycle.
     int64_t at = p.prio.ready;
     if (!p.local_same_cycle && now_ps() % kPsPerCycle == 0 && at <= now_cycle()) at = now_cycle() + 1;
-    p.deliver(at);
+    p.deliver(at, 0);
     return;
   }
   int slot;
@@ -88,13 +88,14 @@ void Noc::arbitrate() {
         InFlight& f = flight_[slot];
         ++handled_;
         ls.contention += t - f.request;
+        f.p.waited += t - f.request;
         ls.free_at = t + f.p.flits;
         ls.busy += f.p.flits;
         ls.flits += f.p.flits;
         if (f.hop + 1 == f.route.size()) {
           Packet done = std::move(f.p);
           free_slots_.push_back(slot);
-          done.deliver(t + done.flits);
+          done.deliver(t + done.flits, done.waited);
         } else {
           f.hop++;
           f.request = t + arch_.noc.hop_cycles;

@@ -22,7 +22,8 @@ struct Packet {
   int64_t flits = 0;
   Priority prio;               // ready = injection cycle
   bool local_same_cycle = false;  // a local delivery may land in the cycle it was sent (off-chip output)
-  std::function<void(int64_t tail_cycle)> deliver;  // called when the tail arrives
+  int64_t waited = 0;          // cycles the head waited for links (set by the network)
+  std::function<void(int64_t tail_cycle, int64_t waited)> deliver;  // called when the tail arrives
 };
 
 class Noc : public sc_core::sc_module {

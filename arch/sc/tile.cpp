@@ -256,7 +256,7 @@ void Tile::start_stages(int64_t t) {
       p.prio = {done, 0, prog_.tile, seq_++};
       Tile* home = chip_.tile(host_index_, ps.home_tile);
       const int64_t pos = it.pos;
-      p.deliver = [home, pos](int64_t at) { home->psum_arrived(pos, at); };
+      p.deliver = [home, pos](int64_t at, int64_t) { home->psum_arrived(pos, at); };
       events += transfer_events(chip_.arch(), prog_.tile, ps.home_tile, ps.bits, true, false);
       chip_.noc().send(std::move(p));
     }
@@ -360,6 +360,8 @@ void Tile::write_stats(stats::Group& g) const {
   b.scalar("port_busy_cycles", "").value = double(buffer_->port_busy);
   b.scalar("port_contention_cycles", "").value = double(buffer_->port_contention);
   b.scalar("space_wait_cycles", "").value = double(buffer_->space_waits);
+  g.scalar("incoming_network_wait_cycles", "cycles incoming rows waited for links and the write port").value =
+      double(incoming_wait);
   auto& e = g.child("events");
   for (int i = 0; i < kEvents; ++i)
     if (events.n[i] != 0) e.scalar(to_string(static_cast<Event>(i)), "").value = events.n[i];

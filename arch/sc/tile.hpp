@@ -62,6 +62,7 @@ class Tile : public sc_core::sc_module {
   std::array<int64_t, kStages> busy{};
   std::array<int64_t, kStallCauses> stall{};
   EventCounts events;  // counted as work happens (priced by the cost table)
+  int64_t incoming_wait = 0;  // cycles rows for this tile waited for links and the buffer's write port
 
   void write_stats(stats::Group& g) const;
 

@@ -128,6 +128,12 @@ int cmd_compare(const Args& args) {
     }
     const int64_t d_end = sim.result.hosts[i].end - ana.hosts[i].end;
     if (d_end == 0) return "-";
+    // Incoming rows delayed by the network on the way to its tiles.
+    if (2 * most < std::abs(d_end) && sim.result.hosts[i].incoming_wait > most) {
+      most = sim.result.hosts[i].incoming_wait;
+      best = StallCause::kCount;
+      if (2 * most >= std::abs(d_end)) return "network (incoming rows)";
+    }
     // Its own contention explains the difference when it accounts for at least half of it.
     if (best == StallCause::kCount || 2 * most < std::abs(d_end)) return "upstream (later input)";
     return to_string(best);

@@ -18,7 +18,7 @@ ArchConfig preset(const std::string& name, std::vector<std::string> sets = {}) {
 
 TEST(ApIntegration, AllLayersOnApUnits) {
   Network n = zoo::build("resnet20:abits=4");
-  ArchConfig a = preset("rtm-ap");
+  ArchConfig a = preset("rtm-ap", {"mapping.replicate=none"});
   Mapping m = map_network(n, a);
   int units = 0;
   for (int li : n.weight_layers()) {
@@ -33,7 +33,7 @@ TEST(ApIntegration, AllLayersOnApUnits) {
 
 TEST(ApIntegration, RowGroupsFillTheCamRows) {
   Network n = zoo::build("resnet20:abits=4");
-  ArchConfig a = preset("rtm-ap");
+  ArchConfig a = preset("rtm-ap", {"mapping.replicate=none"});
   Mapping m = map_network(n, a);
   Program p = compile(n, a, m);
   for (const auto& h : p.hosts) {
@@ -55,6 +55,34 @@ TEST(ApIntegration, RowGroupsFillTheCamRows) {
   EXPECT_EQ(h0.rows_done(h0.layer, 0), std::min<int64_t>(h0.layer_rows, h0.row_group));
 }
 
+TEST(ApIntegration, SpareUnitsSplitOutputChannels) {
+  Network n = zoo::build("resnet20:abits=4");
+  ArchConfig a = preset("rtm-ap");  // replicate = "balance"
+  Mapping m = map_network(n, a);
+  int used = 0, split = 0;
+  for (int li : n.weight_layers()) {
+    const auto& lm = m.layers[li];
+    used += int(lm.tiles_used);
+    split += lm.tiles_used > 1;
+    // The units' shares cover every output channel once, in order.
+    int64_t next = 0;
+    for (const auto& sh : lm.tiles) {
+      EXPECT_EQ(sh.first_output, next);
+      next += sh.home_outputs;
+    }
+    EXPECT_EQ(next, n.layers[li].out.c);
+  }
+  EXPECT_EQ(used, 128);  // every spare unit given out
+  EXPECT_GT(split, 0);
+  // A unit with half the channels runs a cheaper program than the whole layer.
+  Program p = compile(n, a, m);
+  for (const auto& h : p.hosts) {
+    if (h.tiles.size() < 2) continue;
+    EXPECT_LT(h.tiles[0].at(Stage::Mvm).occupancy, int64_t(std::ceil(h.ap.cycles_per_tile)));
+    break;
+  }
+}
+
 TEST(ApIntegration, EnergyIsRacetrackAndCam) {
   Network n = zoo::build("resnet20:abits=4");
   ArchConfig a = preset("rtm-ap");
@@ -72,7 +100,7 @@ TEST(ApIntegration, EnergyIsRacetrackAndCam) {
     EXPECT_NEAR(e[int(Component::RtmShift)], 19.5 * r.hosts[i].events[Event::RtmShift], 1e-6);
   }
   EXPECT_GT(rtm / total, 0.9);
-  EXPECT_NEAR(CostTable::sum(cost.chip_area_mm2()), 32 * (0.1 + 0.083 + 2 * 0.0003 + 0.00024 + 0.151 / 4), 1e-9);
+  EXPECT_NEAR(CostTable::sum(cost.chip_area_mm2()), 128 * (0.1 + 0.083 + 2 * 0.0003 + 0.00024 + 0.151 / 4), 1e-9);
 }
 
 TEST(ApIntegration, HybridChipHonoursUnitHints) {

@@ -55,7 +55,8 @@ TEST(Clocked, HybridChip) {
 }
 
 TEST(Simulate, ApLatencyAgreesWithAnalytical) {
-  for (std::string args : {std::string("--net resnet20:abits=4 --arch rtm-ap"),
+  // One unit per layer: nothing contends.
+  for (std::string args : {std::string("--net resnet20:abits=4 --arch rtm-ap --set mapping.replicate=none"),
                            "--net " + std::string(TESSERA_TEST_DATA) + "/networks/hybrid_small.toml --arch hybrid"}) {
     std::string out = temp_path("ap.json");
     Result r = run_tessera("compare " + args + " -o " + out);
@@ -64,6 +65,19 @@ TEST(Simulate, ApLatencyAgreesWithAnalytical) {
     EXPECT_LT(std::abs(j["latency_error"].get<double>()), 0.01) << args;
     EXPECT_NEAR(j["energy_error"].get<double>(), 0.0, 1e-12) << args;
   }
+}
+
+TEST(Simulate, SplitApLayersContendForTheNetwork) {
+  // Spare units share layers' output channels: several units send every row to
+  // several others, and the network's contention delays the rows.
+  std::string out = temp_path("split.json");
+  Result r = run_tessera("compare --net resnet20:abits=4 --arch rtm-ap -o " + out);
+  ASSERT_EQ(r.code, 0) << r.out;
+  json j = json::parse(slurp(out));
+  EXPECT_GT(j["latency_error"].get<double>(), 0.0);
+  int network = 0;
+  for (const auto& l : j["layers"]) network += l["cause"] == "network (incoming rows)";
+  EXPECT_GT(network, 0) << j.dump(2);
 }
 
 TEST(Simulate, CompareArchitectures) {
