@@ -292,7 +292,7 @@ void Chip::write_stats(stats::Group& root) const {
 
 RunResult simulate_chip(const Network& net, const ArchConfig& arch, const Program& prog, const SimOptions& opt_in,
                         stats::Group* stats_out,
-                        std::vector<std::pair<std::string, std::array<std::vector<Interval>, kStages>>>* intervals) {
+                        std::vector<TileActivity>* activity) {
   SimOptions opt = opt_in;
   if (opt.mode == Mode::Clocked && opt.watchdog_cycles <= 0) {
     opt.watchdog_cycles = std::max<int64_t>(100000, 10 * analytical_run(net, arch, prog).cycles);
@@ -321,12 +321,14 @@ RunResult simulate_chip(const Network& net, const ArchConfig& arch, const Progra
   RunResult r = chip.result();
   r.wall_seconds = wall;
   if (stats_out) chip.write_stats(*stats_out);
-  if (intervals) {
+  if (activity) {
     for (size_t h = 0; h < prog.hosts.size(); ++h)
       for (const Tile* t : chip.host_tiles(int(h))) {
-        std::array<std::vector<Interval>, kStages> iv;
-        for (int s = 0; s < kStages; ++s) iv[s] = t->intervals(static_cast<Stage>(s));
-        intervals->push_back({net.layers[prog.hosts[h].layer].name + "/tile" + std::to_string(t->tile_id()), iv});
+        TileActivity a;
+        a.name = net.layers[prog.hosts[h].layer].name + "/tile" + std::to_string(t->tile_id());
+        for (int s = 0; s < kStages; ++s) a.busy[s] = t->intervals(static_cast<Stage>(s));
+        for (int c = 0; c < kStallCauses; ++c) a.stalls[c] = t->stall_intervals(static_cast<StallCause>(c));
+        activity->push_back(std::move(a));
       }
   }
   return r;

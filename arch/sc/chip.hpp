@@ -108,6 +108,6 @@ class Chip : public sc_core::sc_module {
 // Elaborates the chip, runs the simulation and returns its result. One per process.
 RunResult simulate_chip(const Network& net, const ArchConfig& arch, const Program& prog, const SimOptions& opt,
                         stats::Group* stats_out = nullptr,
-                        std::vector<std::pair<std::string, std::array<std::vector<Interval>, kStages>>>* intervals = nullptr);
+                        std::vector<TileActivity>* activity = nullptr);
 
 }  // namespace tessera::sc

@@ -123,6 +123,15 @@ void Tile::mark(Stage s, int64_t start, int64_t end) {
   else v.push_back({start, end});
 }
 
+void Tile::add_stall(StallCause c, int64_t from, int64_t to) {
+  if (to <= from) return;
+  stall[static_cast<int>(c)] += to - from;
+  if (!record_) return;
+  auto& v = stall_intervals_[static_cast<int>(c)];
+  if (!v.empty() && v.back().end >= from) v.back().end = std::max(v.back().end, to);
+  else v.push_back({from, to});
+}
+
 void Tile::step() {
   waker_.fired();
   ++activations_;
@@ -200,13 +209,13 @@ void Tile::start_stages(int64_t t) {
     fetch_requested_at_ = t;
     const int64_t pos = next_fetch_;
     // Waiting since the server was free counts as waiting for input.
-    stall[static_cast<int>(StallCause::Input)] += t - fetch_free_;
+    add_stall(StallCause::Input, fetch_free_, t);
     Buffer::Request r;
     r.prio = {t, Buffer::kRead, prog_.tile, seq_++};
     r.cycles = std::max<int64_t>(1, prog_.buffer_port_cycles);
     auto granted = [this, pos](int64_t g) {
       const auto& f = prog_.at(Stage::Fetch);
-      stall[static_cast<int>(StallCause::BufferPort)] += g - fetch_requested_at_;
+      add_stall(StallCause::BufferPort, fetch_requested_at_, g);
       fetch_waiting_ = false;
       fetch_free_ = g + f.occupancy;
       next_fetch_ = pos + 1;
@@ -278,7 +287,7 @@ void Tile::start_stages(int64_t t) {
     if (ready > t) break;
     if (prog_.psum_senders > 0) {
       // Late partial sums: waiting on the network.
-      stall[static_cast<int>(StallCause::Network)] += std::max<int64_t>(0, ready - std::max(it.ready, reduce_free_));
+      add_stall(StallCause::Network, std::max(it.ready, reduce_free_), ready);
       while (psum_base_ <= it.pos) {
         psum_count_.pop_front();
         psum_base_++;
@@ -303,7 +312,7 @@ void Tile::start_stages(int64_t t) {
       if (s->complete < h.post_needs[k].rows[y]) ok = false;
     }
     if (!ok) break;
-    stall[static_cast<int>(StallCause::Dependency)] += t - std::max(it.ready, post_free_);
+    add_stall(StallCause::Dependency, std::max(it.ready, post_free_), t);
     post_q_.pop_front();
     ++handled_;
     const auto& p = prog_.at(Stage::Post);

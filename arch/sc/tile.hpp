@@ -30,6 +30,13 @@ struct Interval {
   int64_t start, end;
 };
 
+// What a tile did over time: busy stretches per stage, stalls per cause.
+struct TileActivity {
+  std::string name;  // "layer/tileN"
+  std::array<std::vector<Interval>, kStages> busy;
+  std::array<std::vector<Interval>, kStallCauses> stalls;
+};
+
 class Tile : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(Tile);
@@ -56,6 +63,7 @@ class Tile : public sc_core::sc_module {
   int64_t last_end() const { return last_end_; }
   const TileProgram& program() const { return prog_; }
   const std::vector<Interval>& intervals(Stage s) const { return intervals_[static_cast<int>(s)]; }
+  const std::vector<Interval>& stall_intervals(StallCause c) const { return stall_intervals_[static_cast<int>(c)]; }
   uint64_t activations() const { return activations_; }
   uint64_t handled() const { return handled_; }  // stage starts, completions, arrivals
 
@@ -88,6 +96,7 @@ class Tile : public sc_core::sc_module {
   Stream* stream(int layer);
   int64_t row_of(int64_t pos) const { return pos / cols_; }
   void mark(Stage s, int64_t start, int64_t end);
+  void add_stall(StallCause c, int64_t from, int64_t to);
 
   Chip& chip_;
   int host_index_;
@@ -123,6 +132,7 @@ class Tile : public sc_core::sc_module {
   int64_t first_start_ = -1, last_end_ = 0;
   int64_t adc_stall_per_position_ = 0;
   std::array<std::vector<Interval>, kStages> intervals_;
+  std::array<std::vector<Interval>, kStallCauses> stall_intervals_;
   uint64_t activations_ = 0;
   uint64_t handled_ = 0;
 };

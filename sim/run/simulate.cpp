@@ -13,9 +13,7 @@ SimRun run_simulation(const Network& net, const ArchConfig& arch, const Program&
   opt.record_intervals = record_activity;
   opt.hooks = hooks;
   SimRun run;
-  std::vector<std::pair<std::string, std::array<std::vector<sc::Interval>, kStages>>> iv;
-  run.result = sc::simulate_chip(net, arch, prog, opt, &run.stats, record_activity ? &iv : nullptr);
-  for (auto& [name, busy] : iv) run.activity.push_back({name, std::move(busy)});
+  run.result = sc::simulate_chip(net, arch, prog, opt, &run.stats, record_activity ? &run.activity : nullptr);
   return run;
 }
 

@@ -17,7 +17,7 @@ namespace tessera {
 struct SimRun {
   RunResult result;
   stats::Group stats{"stats"};
-  std::vector<TileActivity> activity;  // when recorded
+  std::vector<sc::TileActivity> activity;  // when recorded
 };
 
 // `hooks`: the functional datapath to drive (null: timing only).

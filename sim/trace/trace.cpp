@@ -10,21 +10,24 @@ std::string chrome_trace(const std::vector<TileActivity>& tiles, double clock_gh
   // Timestamps in microseconds of chip time.
   const double us_per_cycle = 1.0 / (clock_ghz * 1e3);
   nlohmann::ordered_json events = nlohmann::ordered_json::array();
+  auto span = [&](int tid, const std::string& name, const std::string& cat, const sc::Interval& iv) {
+    events.push_back({{"name", name},
+                      {"cat", cat},
+                      {"ph", "X"},
+                      {"ts", double(iv.start) * us_per_cycle},
+                      {"dur", double(iv.end - iv.start) * us_per_cycle},
+                      {"pid", 0},
+                      {"tid", tid},
+                      {"args", {{"start_cycle", iv.start}, {"end_cycle", iv.end}}}});
+  };
   for (size_t t = 0; t < tiles.size(); ++t) {
     events.push_back({{"name", "thread_name"}, {"ph", "M"}, {"pid", 0}, {"tid", int(t)}, {"args", {{"name", tiles[t].name}}}});
     const std::string layer = tiles[t].name.substr(0, tiles[t].name.find('/'));
-    for (int s = 0; s < kStages; ++s) {
-      for (const auto& iv : tiles[t].busy[s]) {
-        events.push_back({{"name", layer + " " + to_string(static_cast<Stage>(s))},
-                          {"cat", to_string(static_cast<Stage>(s))},
-                          {"ph", "X"},
-                          {"ts", double(iv.start) * us_per_cycle},
-                          {"dur", double(iv.end - iv.start) * us_per_cycle},
-                          {"pid", 0},
-                          {"tid", int(t)},
-                          {"args", {{"start_cycle", iv.start}, {"end_cycle", iv.end}}}});
-      }
-    }
+    for (int s = 0; s < kStages; ++s)
+      for (const auto& iv : tiles[t].busy[s]) span(int(t), layer + " " + to_string(static_cast<Stage>(s)), to_string(static_cast<Stage>(s)), iv);
+    for (int c = 0; c < kStallCauses; ++c)
+      for (const auto& iv : tiles[t].stalls[c])
+        span(int(t), std::string("stall: ") + to_string(static_cast<StallCause>(c)), "stall", iv);
   }
   nlohmann::ordered_json j;
   j["traceEvents"] = events;
@@ -58,13 +61,17 @@ std::string vcd(const std::vector<TileActivity>& tiles, int64_t end_cycle, doubl
   int id = 0;
   for (const auto& t : tiles) {
     out += "$scope module " + scope_name(t.name) + " $end\n";
-    for (int s = 0; s < kStages; ++s, ++id) {
-      out += "$var wire 1 " + vcd_id(id) + " " + to_string(static_cast<Stage>(s)) + "_busy $end\n";
-      for (const auto& iv : t.busy[s]) {
+    auto signal = [&](const std::string& name, const std::vector<sc::Interval>& ivs) {
+      out += "$var wire 1 " + vcd_id(id) + " " + name + " $end\n";
+      for (const auto& iv : ivs) {
         changes.emplace_back(iv.start, id, 1);
         changes.emplace_back(iv.end, id, 0);
       }
-    }
+      ++id;
+    };
+    for (int s = 0; s < kStages; ++s) signal(std::string(to_string(static_cast<Stage>(s))) + "_busy", t.busy[s]);
+    for (int c = 0; c < kStallCauses; ++c)
+      signal(std::string(to_string(static_cast<StallCause>(c))) + "_stall", t.stalls[c]);
     out += "$upscope $end\n";
   }
   out += "$upscope $end\n$enddefinitions $end\n$dumpvars\n";

@@ -12,12 +12,11 @@
 
 namespace tessera {
 
-struct TileActivity {
-  std::string name;  // "layer/tileN"
-  std::array<std::vector<sc::Interval>, kStages> busy;
-};
+using sc::TileActivity;
 
+// One track per tile: busy spans per stage and stall spans per cause.
 std::string chrome_trace(const std::vector<TileActivity>& tiles, double clock_ghz);
+// Per tile: a busy signal per stage and a stall signal per cause.
 std::string vcd(const std::vector<TileActivity>& tiles, int64_t end_cycle, double clock_ghz);
 
 }  // namespace tessera

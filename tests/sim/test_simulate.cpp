@@ -153,6 +153,7 @@ TEST(Simulate, TraceAndVcd) {
   EXPECT_EQ(v.rfind("$comment", 0), 0u);
   EXPECT_NE(v.find("$enddefinitions $end"), std::string::npos);
   EXPECT_NE(v.find("mvm_busy"), std::string::npos);
+  EXPECT_NE(v.find("input_stall"), std::string::npos);
 }
 
 TEST(Simulate, Deterministic) {
