@@ -1,18 +1,17 @@
 // The analytical model against hand calculation.
 #include <gtest/gtest.h>
 
+#include "../support/presets.hpp"
+
 #include "arch/analytical/model.hpp"
 #include "arch/cost/cost_table.hpp"
 #include "workloads/ir/builder.hpp"
 #include "workloads/zoo/zoo.hpp"
 
 using namespace tessera;
+using tessera::testing::isaac;
+using tessera::testing::preset;
 
-namespace {
-ArchConfig isaac(std::vector<std::string> sets = {}) {
-  return load_arch(std::string(TESSERA_SOURCE_DIR) + "/configs/arch/isaac.toml", sets);
-}
-}  // namespace
 
 TEST(Analytical, SingleConvStageTimesByHand) {
   NetBuilder b("t", {16, 8, 8});

@@ -1,6 +1,8 @@
 // Associative processors in the chip: mapping, compiled stage times, costs, hybrid chips.
 #include <gtest/gtest.h>
 
+#include "../support/presets.hpp"
+
 #include <cmath>
 
 #include "arch/analytical/model.hpp"
@@ -9,12 +11,9 @@
 #include "workloads/zoo/zoo.hpp"
 
 using namespace tessera;
+using tessera::testing::isaac;
+using tessera::testing::preset;
 
-namespace {
-ArchConfig preset(const std::string& name, std::vector<std::string> sets = {}) {
-  return load_arch(std::string(TESSERA_SOURCE_DIR) + "/configs/arch/" + name + ".toml", sets);
-}
-}  // namespace
 
 TEST(ApIntegration, AllLayersOnApUnits) {
   Network n = zoo::build("resnet20:abits=4");

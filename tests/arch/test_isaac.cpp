@@ -1,13 +1,16 @@
 // The ISAAC preset reproduces the paper's tile and chip totals (imc-facts section 1).
 #include <gtest/gtest.h>
 
+#include "../support/presets.hpp"
+
 #include "arch/config/arch_config.hpp"
 #include "arch/cost/cost_table.hpp"
 
 using namespace tessera;
+using tessera::testing::isaac;
+using tessera::testing::preset;
 
 namespace {
-ArchConfig isaac() { return load_arch(std::string(TESSERA_SOURCE_DIR) + "/configs/arch/isaac.toml"); }
 double c(const ComponentValues& v, Component k) { return v[static_cast<int>(k)]; }
 }  // namespace
 

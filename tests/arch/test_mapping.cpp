@@ -1,17 +1,16 @@
 // Mapping by hand-computed cases.
 #include <gtest/gtest.h>
 
+#include "../support/presets.hpp"
+
 #include "arch/mapping/mapping.hpp"
 #include "workloads/ir/builder.hpp"
 #include "workloads/zoo/zoo.hpp"
 
 using namespace tessera;
+using tessera::testing::isaac;
+using tessera::testing::preset;
 
-namespace {
-ArchConfig isaac(std::vector<std::string> sets = {}) {
-  return load_arch(std::string(TESSERA_SOURCE_DIR) + "/configs/arch/isaac.toml", sets);
-}
-}  // namespace
 
 TEST(Mapping, ResNet18FirstConvolutionDifferential) {
   Network n = zoo::build("resnet18");

@@ -2,17 +2,18 @@
 // Each test case runs in its own process under ctest (one elaboration per process).
 #include <gtest/gtest.h>
 
+#include "../support/presets.hpp"
+
 #include "arch/analytical/model.hpp"
 #include "arch/sc/chip.hpp"
 #include "workloads/ir/builder.hpp"
 #include "workloads/zoo/zoo.hpp"
 
 using namespace tessera;
+using tessera::testing::isaac;
+using tessera::testing::preset;
 
 namespace {
-ArchConfig isaac(std::vector<std::string> sets = {}) {
-  return load_arch(std::string(TESSERA_SOURCE_DIR) + "/configs/arch/isaac.toml", sets);
-}
 struct Both {
   RunResult ana, sim;
 };
