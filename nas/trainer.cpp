@@ -37,6 +37,9 @@ void TrainOptions::load(const io::Section& s) {
   threads = int(s.integer("threads", "torch intra-op threads; 0: torch's default", threads, 0, 1024));
   checkpoint_dir = s.string("checkpoint_dir", "directory for checkpoints after every epoch; empty: none", checkpoint_dir);
   resume = s.boolean("resume", "continue from the checkpoint in checkpoint_dir when there is one", resume);
+  io::Section a = s.table("analog", "hardware-aware training: analog arrays with converters and noise");
+  analog.load(a);
+  a.finish();
 }
 
 std::string progress_line(const EpochReport& r) {
@@ -199,6 +202,7 @@ TrainResult train(const Network& net, const data::ImageSet& train_set, const dat
   torch::manual_seed(o.seed);
 
   IrModel model(net);
+  if (o.analog.enabled) model->set_analog(o.analog, array_geometry_for(net, o.analog));
   auto optimizer = make_optimizer(model, o);
   Normalization norm = Normalization::of(train_set);
   int first_epoch = 0;
@@ -269,10 +273,12 @@ TrainResult train(const Network& net, const data::ImageSet& train_set, const dat
   return result;
 }
 
-double evaluate_checkpoint(const Network& net, const std::string& dir, const data::ImageSet& test_set, int batch) {
+double evaluate_checkpoint(const Network& net, const std::string& dir, const data::ImageSet& test_set, int batch,
+                           const AnalogParams& analog) {
   check_geometry(net, test_set);
   CheckpointState st = read_state(dir, net);
   IrModel model(net);
+  if (analog.enabled) model->set_analog(analog, array_geometry_for(net, analog));
   torch::load(model, dir + "/model.pt");
   TensorSet t(test_set);
   return evaluate(model, t, st.norm, batch).accuracy;
