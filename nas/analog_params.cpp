@@ -21,6 +21,8 @@ void AnalogParams::load(const io::Section& s) {
                            1 << 20));
   max_cols = int(s.integer("max_cols", "output columns of the largest array when no mapping is given (AIHWKit: 512)",
                            max_cols, 1, 1 << 20));
+  arch = s.string("arch", "arch config (configs/arch/*.toml) whose mapping cuts layers into arrays and sets ADC bits; "
+                  "empty: max_rows x max_cols arrays with dac_bits/adc_bits", arch);
 }
 
 int converter_steps(int bits) { return bits <= 0 ? 0 : (1 << bits) - 2; }

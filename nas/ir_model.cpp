@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "nas/analog_mvm.hpp"
 
 namespace tessera::nas {
 
@@ -56,16 +55,17 @@ void IrModelImpl::set_analog(const AnalogParams& p, std::vector<ArrayGeometry> g
 torch::Tensor IrModelImpl::layer_forward(int i, const std::vector<torch::Tensor>& outs) {
   const Layer& l = net_.layers[i];
   const torch::Tensor& x = outs[l.inputs.empty() ? 0 : l.inputs[0]];
+  ArrayContext ctx{i, source_, 0};
   switch (l.type) {
     case LayerType::Input:
       return x;
     case LayerType::Conv2d:
       if (analog_.enabled && geometry_[i].analog)
-        return analog_conv2d(x, l, conv_[i]->weight, conv_[i]->bias, geometry_[i], analog_, is_training());
+        return analog_conv2d(x, l, conv_[i]->weight, conv_[i]->bias, geometry_[i], analog_, is_training(), &ctx);
       return conv_[i]->forward(x);
     case LayerType::Linear:
       if (analog_.enabled && geometry_[i].analog)
-        return analog_linear(x, l, linear_[i]->weight, linear_[i]->bias, geometry_[i], analog_, is_training());
+        return analog_linear(x, l, linear_[i]->weight, linear_[i]->bias, geometry_[i], analog_, is_training(), &ctx);
       return linear_[i]->forward(x.reshape({x.size(0), l.in.size()})).reshape({x.size(0), l.out_channels, 1, 1});
     case LayerType::MaxPool:
       return F::max_pool2d(x, F::MaxPool2dFuncOptions({l.kernel_h, l.kernel_w})

@@ -16,6 +16,7 @@
 
 #include <vector>
 
+#include "nas/analog_mvm.hpp"
 #include "nas/analog_params.hpp"
 #include "workloads/ir/network.hpp"
 
@@ -39,6 +40,8 @@ class IrModelImpl : public torch::nn::Module {
   // `geometry` has one entry per IR layer.
   void set_analog(const AnalogParams& p, std::vector<ArrayGeometry> geometry);
   const AnalogParams& analog() const { return analog_; }
+  // Evaluation with device models: arrays take their weights from `source` (not owned; null: as trained).
+  void set_array_weights(ArrayWeightSource* source) { source_ = source; }
 
  private:
   torch::Tensor layer_forward(int i, const std::vector<torch::Tensor>& outs);
@@ -50,6 +53,7 @@ class IrModelImpl : public torch::nn::Module {
   std::vector<int> last_use_;  // last layer that reads each layer's output
   AnalogParams analog_;
   std::vector<ArrayGeometry> geometry_;
+  ArrayWeightSource* source_ = nullptr;
 };
 TORCH_MODULE(IrModel);
 
