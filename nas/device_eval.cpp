@@ -2,11 +2,11 @@
 
 #include <cmath>
 #include <cstdio>
-#include <map>
 
 #include "arch/device/conductance_map.hpp"
 #include "arch/device/device.hpp"
 #include "arch/device/rng.hpp"
+#include "nas/device_arrays.hpp"
 #include "nas/model_io.hpp"
 #include "workloads/io/toml_reader.hpp"
 
@@ -36,77 +36,52 @@ uint64_t mix(uint64_t a, uint64_t b) {
   return device::splitmix64(s);
 }
 
-// Mean |column sum|: the array's response to an all-ones probe, the reference of drift compensation.
-double probe(const torch::Tensor& w) { return w.sum(0).abs().mean().item<double>(); }
-
-// The arrays of one Monte-Carlo run: programmed on first use, read once per inference time.
-class DeviceArrays : public ArrayWeightSource {
- public:
-  DeviceArrays(const device::Device& d, uint64_t seed, bool compensate) : dev_(d), seed_(seed), compensate_(compensate) {}
-
-  void set_time(double t, uint64_t time_index) {
-    t_ = t;
-    time_index_ = time_index;
-    for (auto& [k, a] : arrays_) a.now = torch::Tensor();
-  }
-
-  torch::Tensor weights(int layer, int64_t array, const torch::Tensor& w, double& gain) override {
-    const uint64_t key = (uint64_t(layer) << 32) ^ uint64_t(array);
-    Array& a = arrays_[key];
-    if (!a.programmed) program(a, key, w);
-    if (!a.now.defined()) {
-      device::Rng rng = device::Rng::stream(mix(seed_, 3 + time_index_), key);
-      a.now = read(a, t_, rng);
-      a.gain = compensate_ && a.reference > 0 ? a.reference / std::max(probe(a.now), 1e-30) : 1.0;
-    }
-    gain = a.gain;
-    return a.now;
-  }
-
- private:
-  struct Array {
-    bool programmed = false;
-    int rows = 0, cols = 0;
-    double scale = 0;
-    device::ProgrammedCells plus, minus;
-    double reference = 0;
-    torch::Tensor now;
-    double gain = 1;
-  };
-
-  void program(Array& a, uint64_t key, const torch::Tensor& w) {
-    torch::Tensor wc = w.to(torch::kFloat32).contiguous();
-    a.rows = int(wc.size(0));
-    a.cols = int(wc.size(1));
-    device::ConductancePair c = device::weights_to_conductances(wc.data_ptr<float>(), size_t(wc.numel()), dev_.g_max());
-    a.scale = c.scale;
-    device::Rng rng = device::Rng::stream(mix(seed_, 1), key);
-    a.plus = dev_.program(c.g_plus, a.rows, a.cols, rng);
-    a.minus = dev_.program(c.g_minus, a.rows, a.cols, rng);
-    a.programmed = true;
-    if (compensate_) {
-      // Reference read right after programming (t_inference = 0).
-      device::Rng ref_rng = device::Rng::stream(mix(seed_, 2), key);
-      a.reference = probe(read(a, 0.0, ref_rng));
-    }
-  }
-
-  torch::Tensor read(const Array& a, double t, device::Rng& rng) const {
-    std::vector<float> gp = dev_.read(a.plus, t, rng), gm = dev_.read(a.minus, t, rng);
-    std::vector<float> w(gp.size());
-    device::conductances_to_weights(gp.data(), gm.data(), w.size(), a.scale, w.data());
-    return torch::from_blob(w.data(), {a.rows, a.cols}, torch::kFloat32).clone();
-  }
-
-  const device::Device& dev_;
-  uint64_t seed_;
-  bool compensate_;
-  double t_ = 0;
-  uint64_t time_index_ = 0;
-  std::map<uint64_t, Array> arrays_;
-};
-
 }  // namespace
+
+double probe_response(const torch::Tensor& w) { return w.sum(0).abs().mean().item<double>(); }
+
+void DeviceArrays::set_time(double t, uint64_t time_index) {
+  t_ = t;
+  time_index_ = time_index;
+  for (auto& [k, a] : arrays_) a.now = torch::Tensor();
+}
+
+torch::Tensor DeviceArrays::weights(int layer, int64_t array, const torch::Tensor& w, double& gain) {
+  const uint64_t key = (uint64_t(layer) << 32) ^ uint64_t(array);
+  Array& a = arrays_[key];
+  if (!a.programmed) program(a, key, w);
+  if (!a.now.defined()) {
+    device::Rng rng = device::Rng::stream(mix(seed_, 3 + time_index_), key);
+    a.now = read(a, t_, rng);
+    a.gain = compensate_ && a.reference > 0 ? a.reference / std::max(probe_response(a.now), 1e-30) : 1.0;
+  }
+  gain = a.gain;
+  return a.now;
+}
+
+void DeviceArrays::program(Array& a, uint64_t key, const torch::Tensor& w) {
+  torch::Tensor wc = w.to(torch::kFloat32).contiguous();
+  a.rows = int(wc.size(0));
+  a.cols = int(wc.size(1));
+  device::ConductancePair c = device::weights_to_conductances(wc.data_ptr<float>(), size_t(wc.numel()), dev_.g_max());
+  a.scale = c.scale;
+  device::Rng rng = device::Rng::stream(mix(seed_, 1), key);
+  a.plus = dev_.program(c.g_plus, a.rows, a.cols, rng);
+  a.minus = dev_.program(c.g_minus, a.rows, a.cols, rng);
+  a.programmed = true;
+  if (compensate_) {
+    // Reference read right after programming (t_inference = 0).
+    device::Rng ref_rng = device::Rng::stream(mix(seed_, 2), key);
+    a.reference = probe_response(read(a, 0.0, ref_rng));
+  }
+}
+
+torch::Tensor DeviceArrays::read(const Array& a, double t, device::Rng& rng) const {
+  std::vector<float> gp = dev_.read(a.plus, t, rng), gm = dev_.read(a.minus, t, rng);
+  std::vector<float> w(gp.size());
+  device::conductances_to_weights(gp.data(), gm.data(), w.size(), a.scale, w.data());
+  return torch::from_blob(w.data(), {a.rows, a.cols}, torch::kFloat32).clone();
+}
 
 std::vector<DriftPoint> evaluate_drift(const Network& net, const std::string& dir, const data::ImageSet& test_set,
                                        const AnalogParams& analog, const device::Device& dev,

@@ -38,6 +38,8 @@ void TrainOptions::load(const io::Section& s) {
   threads = int(s.integer("threads", "torch intra-op threads; 0: torch's default", threads, 0, 1024));
   checkpoint_dir = s.string("checkpoint_dir", "directory for checkpoints after every epoch; empty: none", checkpoint_dir);
   resume = s.boolean("resume", "continue from the checkpoint in checkpoint_dir when there is one", resume);
+  init_from = s.string("init_from", "checkpoint directory whose weights (and normalisation) to start from; empty: random init",
+                       init_from);
   io::Section a = s.table("analog", "hardware-aware training: analog arrays with converters and noise");
   analog.load(a);
   a.finish();
@@ -95,6 +97,10 @@ TrainResult train(const Network& net, const data::ImageSet& train_set, const dat
   auto optimizer = make_optimizer(model, o);
   Normalization norm = Normalization::of(train_set);
   int first_epoch = 0;
+  if (!o.init_from.empty()) {
+    norm = read_state(o.init_from, net).norm;
+    torch::load(model, o.init_from + "/model.pt");
+  }
   if (o.resume && !o.checkpoint_dir.empty() && fs::exists(o.checkpoint_dir + "/state.json")) {
     CheckpointState st = read_state(o.checkpoint_dir, net);
     torch::load(model, o.checkpoint_dir + "/model.pt");

@@ -40,6 +40,7 @@ struct TrainOptions {
   int threads = 0;                 // torch intra-op threads; 0: leave torch's default
   std::string checkpoint_dir;      // empty: no checkpoints; else saved after every epoch
   bool resume = false;             // continue from checkpoint_dir when it holds one
+  std::string init_from;           // start from the weights of this checkpoint (fine-tuning); empty: random
   AnalogParams analog;             // [train.analog]: hardware-aware training (off by default)
 
   void load(const io::Section& s);
