@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+
 namespace tessera::nas {
 
 namespace F = torch::nn::functional;
@@ -44,15 +45,27 @@ IrModelImpl::IrModelImpl(const Network& net) : net_(net) {
   }
 }
 
+void IrModelImpl::set_analog(const AnalogParams& p, std::vector<ArrayGeometry> geometry) {
+  if (geometry.size() != net_.layers.size())
+    throw std::invalid_argument("IrModel::set_analog: one geometry entry per layer expected");
+  analog_ = p;
+  geometry_ = std::move(geometry);
+}
+
 torch::Tensor IrModelImpl::layer_forward(int i, const std::vector<torch::Tensor>& outs) {
   const Layer& l = net_.layers[i];
   const torch::Tensor& x = outs[l.inputs.empty() ? 0 : l.inputs[0]];
+  ArrayContext ctx{i, source_, 0};
   switch (l.type) {
     case LayerType::Input:
       return x;
     case LayerType::Conv2d:
+      if (analog_.enabled && geometry_[i].analog)
+        return analog_conv2d(x, l, conv_[i]->weight, conv_[i]->bias, geometry_[i], analog_, is_training(), &ctx);
       return conv_[i]->forward(x);
     case LayerType::Linear:
+      if (analog_.enabled && geometry_[i].analog)
+        return analog_linear(x, l, linear_[i]->weight, linear_[i]->bias, geometry_[i], analog_, is_training(), &ctx);
       return linear_[i]->forward(x.reshape({x.size(0), l.in.size()})).reshape({x.size(0), l.out_channels, 1, 1});
     case LayerType::MaxPool:
       return F::max_pool2d(x, F::MaxPool2dFuncOptions({l.kernel_h, l.kernel_w})

@@ -16,6 +16,8 @@
 
 #include <vector>
 
+#include "nas/analog_mvm.hpp"
+#include "nas/analog_params.hpp"
 #include "workloads/ir/network.hpp"
 
 namespace tessera::nas {
@@ -34,6 +36,13 @@ class IrModelImpl : public torch::nn::Module {
   const torch::nn::Linear& linear(int layer) const { return linear_[layer]; }
   const torch::nn::BatchNorm2d& batchnorm(int layer) const { return bn_[layer]; }
 
+  // Computes weight layers as analog arrays (analog_mvm.hpp) when p.enabled;
+  // `geometry` has one entry per IR layer.
+  void set_analog(const AnalogParams& p, std::vector<ArrayGeometry> geometry);
+  const AnalogParams& analog() const { return analog_; }
+  // Evaluation with device models: arrays take their weights from `source` (not owned; null: as trained).
+  void set_array_weights(ArrayWeightSource* source) { source_ = source; }
+
  private:
   torch::Tensor layer_forward(int i, const std::vector<torch::Tensor>& outs);
 
@@ -42,6 +51,9 @@ class IrModelImpl : public torch::nn::Module {
   std::vector<torch::nn::Linear> linear_;
   std::vector<torch::nn::BatchNorm2d> bn_;
   std::vector<int> last_use_;  // last layer that reads each layer's output
+  AnalogParams analog_;
+  std::vector<ArrayGeometry> geometry_;
+  ArrayWeightSource* source_ = nullptr;
 };
 TORCH_MODULE(IrModel);
 

@@ -3,12 +3,18 @@
 //
 //   tessera-train configs/nas/fmnist_cnn_train.toml [--set train.epochs=3 ...]
 //
+// With a [drift_eval] section (and [drift_eval.device], a device model of
+// arch/device), the trained checkpoint is then evaluated on analog arrays of
+// that device over time (Monte-Carlo runs, nas/device_eval.hpp).
+//
 // Exit codes: 0 done, 2 bad input (config, network, data set).
 #include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include "arch/device/registry.hpp"
+#include "nas/device_eval.hpp"
 #include "nas/trainer.hpp"
 #include "workloads/datasets/cifar10.hpp"
 #include "workloads/datasets/fashion_mnist.hpp"
@@ -40,6 +46,17 @@ int run(int argc, char** argv) {
   io::Section tr = root.table("train", "training options");
   opt.load(tr);
   tr.finish();
+  const bool drift = root.has("drift_eval");
+  io::Section de = root.table("drift_eval", "Monte-Carlo accuracy over time on a device model, after training");
+  nas::DriftEvalOptions drift_opt;
+  drift_opt.load(de);
+  std::unique_ptr<device::Device> dev;
+  if (drift || de.describing()) {
+    dev = device::DeviceRegistry::create(de.table("device", "device model (impl = pcm, rram, fefet, sram)", true));
+    de.check(opt.analog.enabled, "device", "needs train.analog.enabled = true (the device holds the arrays' weights)");
+    de.check(!opt.checkpoint_dir.empty(), "device", "needs train.checkpoint_dir (the trained weights are read from it)");
+  }
+  de.finish();
   root.finish();
 
   Network net = load_network(net_spec);
@@ -63,6 +80,12 @@ int run(int argc, char** argv) {
   });
   std::printf("done: test accuracy %.2f%%, %lld parameters, %.1f s\n", 100 * r.test_accuracy,
               static_cast<long long>(r.parameters), r.seconds);
+  if (dev) {
+    std::printf("drift evaluation on '%s' devices, %d runs:\n", dev->impl().c_str(), drift_opt.runs);
+    std::fflush(stdout);
+    for (const auto& p : nas::evaluate_drift(net, opt.checkpoint_dir, test_set, opt.analog, *dev, drift_opt))
+      std::printf("%s\n", nas::drift_line(p).c_str());
+  }
   return 0;
 }
 

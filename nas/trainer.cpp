@@ -12,6 +12,7 @@
 
 #include "arch/device/rng.hpp"
 #include "nas/ir_model.hpp"
+#include "nas/model_io.hpp"
 #include "workloads/io/toml_reader.hpp"
 
 namespace tessera::nas {
@@ -37,6 +38,11 @@ void TrainOptions::load(const io::Section& s) {
   threads = int(s.integer("threads", "torch intra-op threads; 0: torch's default", threads, 0, 1024));
   checkpoint_dir = s.string("checkpoint_dir", "directory for checkpoints after every epoch; empty: none", checkpoint_dir);
   resume = s.boolean("resume", "continue from the checkpoint in checkpoint_dir when there is one", resume);
+  init_from = s.string("init_from", "checkpoint directory whose weights (and normalisation) to start from; empty: random init",
+                       init_from);
+  io::Section a = s.table("analog", "hardware-aware training: analog arrays with converters and noise");
+  analog.load(a);
+  a.finish();
 }
 
 std::string progress_line(const EpochReport& r) {
@@ -48,48 +54,6 @@ std::string progress_line(const EpochReport& r) {
 }
 
 namespace {
-
-// Per-channel mean and standard deviation of the training pixels (in [0, 1]):
-// the input normalisation, measured rather than assumed.
-struct Normalization {
-  std::vector<double> mean, std;
-
-  static Normalization of(const data::ImageSet& s) {
-    Normalization n;
-    const int64_t plane = int64_t(s.height) * s.width;
-    for (int c = 0; c < s.channels; ++c) {
-      double sum = 0, sq = 0;
-      for (int64_t i = 0; i < s.count; ++i) {
-        const uint8_t* p = s.image(i) + c * plane;
-        for (int64_t k = 0; k < plane; ++k) sum += p[k], sq += double(p[k]) * p[k];
-      }
-      const double cnt = double(s.count * plane), m = sum / cnt / 255.0;
-      n.mean.push_back(m);
-      n.std.push_back(std::sqrt(std::max(sq / cnt / (255.0 * 255.0) - m * m, 1e-12)));
-    }
-    return n;
-  }
-  torch::Tensor apply(const torch::Tensor& x01) const {
-    auto m = torch::tensor(std::vector<float>(mean.begin(), mean.end())).reshape({1, -1, 1, 1});
-    auto s = torch::tensor(std::vector<float>(std.begin(), std.end())).reshape({1, -1, 1, 1});
-    return (x01 - m) / s;
-  }
-};
-
-// The data set as uint8 tensors; batches become float in [0, 1], are
-// augmented, then normalised.
-struct TensorSet {
-  torch::Tensor images;  // N x C x H x W, uint8
-  torch::Tensor labels;  // N, int64
-
-  explicit TensorSet(const data::ImageSet& s) {
-    images = torch::from_blob(const_cast<uint8_t*>(s.images.data()), {s.count, s.channels, s.height, s.width},
-                              torch::kUInt8)
-                 .clone();
-    labels = torch::from_blob(const_cast<uint8_t*>(s.labels.data()), {s.count}, torch::kUInt8).to(torch::kInt64);
-  }
-  int64_t size() const { return images.size(0); }
-};
 
 torch::Tensor augment(const torch::Tensor& x, int pad, bool flip, device::Rng& rng) {
   const int64_t h = x.size(2), w = x.size(3);
@@ -107,25 +71,6 @@ torch::Tensor augment(const torch::Tensor& x, int pad, bool flip, device::Rng& r
   return torch::stack(out);
 }
 
-struct EvalResult {
-  double loss = 0, accuracy = 0;
-};
-
-EvalResult evaluate(IrModel& model, const TensorSet& set, const Normalization& norm, int batch) {
-  torch::NoGradGuard no_grad;
-  model->eval();
-  double loss = 0;
-  int64_t correct = 0;
-  for (int64_t b = 0; b < set.size(); b += batch) {
-    const int64_t n = std::min<int64_t>(batch, set.size() - b);
-    auto x = norm.apply(set.images.narrow(0, b, n).to(torch::kFloat32).div(255.0));
-    auto y = set.labels.narrow(0, b, n);
-    auto logits = model->forward(x);
-    loss += torch::nn::functional::cross_entropy(logits, y).item<double>() * double(n);
-    correct += logits.argmax(1).eq(y).sum().item<int64_t>();
-  }
-  return {loss / double(set.size()), double(correct) / double(set.size())};
-}
 
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(IrModel& model, const TrainOptions& o) {
   if (o.optimizer == "adam")
@@ -134,57 +79,6 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(IrModel& model, const Tr
   return std::make_unique<torch::optim::SGD>(
       model->parameters(),
       torch::optim::SGDOptions(o.lr).momentum(o.momentum).nesterov(o.nesterov).weight_decay(o.weight_decay));
-}
-
-// Checkpoint: model.pt, optimizer.pt and state.json (epochs done, normalisation).
-void save_checkpoint(const std::string& dir, IrModel& model, torch::optim::Optimizer& opt, int epochs_done,
-                     const Normalization& norm, const Network& net) {
-  fs::create_directories(dir);
-  // Write to temporary names first so an interrupted save leaves the previous checkpoint intact.
-  torch::save(model, dir + "/model.pt.tmp");
-  torch::save(opt, dir + "/optimizer.pt.tmp");
-  nlohmann::json j = {{"network", net.name}, {"epochs_done", epochs_done}, {"mean", norm.mean}, {"std", norm.std}};
-  std::ofstream(dir + "/state.json.tmp") << j.dump(2) << "\n";
-  for (const char* f : {"model.pt", "optimizer.pt", "state.json"})
-    fs::rename(dir + "/" + f + ".tmp", dir + "/" + f);
-}
-
-struct CheckpointState {
-  int epochs_done = 0;
-  Normalization norm;
-};
-
-CheckpointState read_state(const std::string& dir, const Network& net) {
-  const std::string path = dir + "/state.json";
-  std::ifstream in(path);
-  if (!in) throw InputError({path, 0, 0}, "", "cannot open checkpoint state");
-  nlohmann::json j;
-  try {
-    in >> j;
-    CheckpointState s;
-    if (j.at("network").get<std::string>() != net.name)
-      throw InputError({path, 0, 0}, "network",
-                       "checkpoint of network '" + j.at("network").get<std::string>() + "', not '" + net.name + "'");
-    s.epochs_done = j.at("epochs_done").get<int>();
-    s.norm.mean = j.at("mean").get<std::vector<double>>();
-    s.norm.std = j.at("std").get<std::vector<double>>();
-    if (int64_t(s.norm.mean.size()) != net.input.c || s.norm.std.size() != s.norm.mean.size())
-      throw InputError({path, 0, 0}, "mean", "normalisation has " + std::to_string(s.norm.mean.size()) +
-                                                 " channels; the network's input has " + std::to_string(net.input.c));
-    return s;
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError({path, 0, 0}, "", std::string("malformed checkpoint state: ") + e.what());
-  }
-}
-
-void check_geometry(const Network& net, const data::ImageSet& s) {
-  if (s.channels != net.input.c || s.height != net.input.h || s.width != net.input.w)
-    throw InputError({s.name, 0, 0}, "", "images are " + std::to_string(s.channels) + "x" + std::to_string(s.height) + "x" +
-                                             std::to_string(s.width) + "; network '" + net.name + "' takes " + net.input.str());
-  const Layer& last = net.layers.back();
-  if (last.out.size() < s.classes)
-    throw InputError({s.name, 0, 0}, "", std::to_string(s.classes) + " classes but network '" + net.name + "' has " +
-                                             std::to_string(last.out.size()) + " outputs");
 }
 
 }  // namespace
@@ -199,9 +93,14 @@ TrainResult train(const Network& net, const data::ImageSet& train_set, const dat
   torch::manual_seed(o.seed);
 
   IrModel model(net);
+  if (o.analog.enabled) model->set_analog(o.analog, array_geometry_for(net, o.analog));
   auto optimizer = make_optimizer(model, o);
   Normalization norm = Normalization::of(train_set);
   int first_epoch = 0;
+  if (!o.init_from.empty()) {
+    norm = read_state(o.init_from, net).norm;
+    torch::load(model, o.init_from + "/model.pt");
+  }
   if (o.resume && !o.checkpoint_dir.empty() && fs::exists(o.checkpoint_dir + "/state.json")) {
     CheckpointState st = read_state(o.checkpoint_dir, net);
     torch::load(model, o.checkpoint_dir + "/model.pt");
@@ -269,10 +168,12 @@ TrainResult train(const Network& net, const data::ImageSet& train_set, const dat
   return result;
 }
 
-double evaluate_checkpoint(const Network& net, const std::string& dir, const data::ImageSet& test_set, int batch) {
+double evaluate_checkpoint(const Network& net, const std::string& dir, const data::ImageSet& test_set, int batch,
+                           const AnalogParams& analog) {
   check_geometry(net, test_set);
   CheckpointState st = read_state(dir, net);
   IrModel model(net);
+  if (analog.enabled) model->set_analog(analog, array_geometry_for(net, analog));
   torch::load(model, dir + "/model.pt");
   TensorSet t(test_set);
   return evaluate(model, t, st.norm, batch).accuracy;

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "nas/analog_params.hpp"
 #include "workloads/datasets/image_set.hpp"
 #include "workloads/ir/network.hpp"
 
@@ -39,6 +40,8 @@ struct TrainOptions {
   int threads = 0;                 // torch intra-op threads; 0: leave torch's default
   std::string checkpoint_dir;      // empty: no checkpoints; else saved after every epoch
   bool resume = false;             // continue from checkpoint_dir when it holds one
+  std::string init_from;           // start from the weights of this checkpoint (fine-tuning); empty: random
+  AnalogParams analog;             // [train.analog]: hardware-aware training (off by default)
 
   void load(const io::Section& s);
 };
@@ -67,7 +70,8 @@ TrainResult train(const Network& net, const data::ImageSet& train_set, const dat
                   const TrainOptions& opt, const ProgressFn& progress = {});
 
 // Accuracy of the network saved in a checkpoint directory on a data set.
+// With `analog` enabled, the evaluation runs the analog arrays (no training noise).
 double evaluate_checkpoint(const Network& net, const std::string& checkpoint_dir, const data::ImageSet& test_set,
-                           int batch_size = 1000);
+                           int batch_size = 1000, const AnalogParams& analog = {});
 
 }  // namespace tessera::nas

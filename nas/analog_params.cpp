@@ -1,0 +1,66 @@
+#include "nas/analog_params.hpp"
+
+#include <algorithm>
+
+#include "arch/config/arch_config.hpp"
+#include "arch/mapping/mapping.hpp"
+#include "workloads/io/toml_reader.hpp"
+
+namespace tessera::nas {
+
+void AnalogParams::load(const io::Section& s) {
+  enabled = s.boolean("enabled", "compute weight layers as analog arrays with DAC/ADC quantisation and noise", enabled);
+  dac_bits = int(s.integer("dac_bits", "input DAC resolution, bits (AIHWKit: 7); 0: no input quantisation", dac_bits, 0, 24));
+  adc_bits = int(s.integer("adc_bits", "output ADC resolution, bits (AIHWKit: 9); 0: no output quantisation", adc_bits, 0, 24));
+  out_bound = s.number("out_bound", "ADC range in units of a full-scale single weight times input (AIHWKit: 12)", out_bound,
+                       1e-6, 1e6);
+  out_noise = s.number("out_noise", "additive output noise, same units as out_bound (AIHWKit: 0.06)", out_noise, 0, 1e3);
+  weight_noise = s.number("weight_noise", "training weight noise relative to max|W| (AnalogNAS-Bench: 0.06)",
+                          weight_noise, 0, 10);
+  max_rows = int(s.integer("max_rows", "rows of the largest array when no mapping is given (AIHWKit: 512)", max_rows, 1,
+                           1 << 20));
+  max_cols = int(s.integer("max_cols", "output columns of the largest array when no mapping is given (AIHWKit: 512)",
+                           max_cols, 1, 1 << 20));
+  arch = s.string("arch", "arch config (configs/arch/*.toml) whose mapping cuts layers into arrays and sets ADC bits; "
+                  "empty: max_rows x max_cols arrays with dac_bits/adc_bits", arch);
+}
+
+int converter_steps(int bits) { return bits <= 0 ? 0 : (1 << bits) - 2; }
+
+std::vector<ArrayGeometry> array_geometry(const Network& net, const AnalogParams& p) {
+  std::vector<ArrayGeometry> g(net.layers.size());
+  for (size_t i = 0; i < g.size(); ++i) {
+    if (!net.layers[i].has_weights()) continue;
+    g[i] = {true, p.max_rows, p.max_cols, 1, p.dac_bits, p.adc_bits};
+  }
+  return g;
+}
+
+std::vector<ArrayGeometry> array_geometry(const Network& net, const Mapping& m, const ArchConfig& arch) {
+  std::vector<ArrayGeometry> g(net.layers.size());
+  for (size_t i = 0; i < g.size(); ++i) {
+    const LayerMapping& lm = m.layers[i];
+    if (!net.layers[i].has_weights() || !lm.on_crossbars()) continue;
+    const auto& t = lm.tiling;
+    const auto& tc = arch.tile_classes[size_t(lm.tile_class)];
+    g[i].analog = true;
+    g[i].rows = t.xbar_rows;
+    g[i].cols = t.weights_per_xbar;
+    g[i].groups_per_array = t.groups_per_xbar;
+    g[i].dac_bits = std::min(net.layers[i].activation_bits, tc.dac.bits * t.input_cycles);
+    g[i].adc_bits = tc.adc.bits;
+  }
+  return g;
+}
+
+}  // namespace tessera::nas
+
+namespace tessera::nas {
+
+std::vector<ArrayGeometry> array_geometry_for(const Network& net, const AnalogParams& p) {
+  if (p.arch.empty()) return array_geometry(net, p);
+  ArchConfig arch = load_arch(p.arch);
+  return array_geometry(net, map_network(net, arch), arch);
+}
+
+}  // namespace tessera::nas
