@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "arch/analytical/model.hpp"
+#include "arch/cost/cost_table.hpp"
 
 namespace tessera::sc {
 
@@ -270,9 +271,18 @@ void Chip::write_stats(stats::Group& root) const {
   auto& chip = root.child("chip");
   chip.scalar("cycles", "inference cycles").value = double(end_cycle_);
   chip.scalar("output_space_wait_cycles", "cycles row sends waited for line-buffer space").value = double(output_space_wait_);
+  const CostTable cost(arch_);
   for (size_t h = 0; h < prog_.hosts.size(); ++h) {
     auto& lg = chip.child(net_.layers[prog_.hosts[h].layer].name);
-    for (const Tile* t : host_tiles_[h]) t->write_stats(lg.child("tile" + std::to_string(t->tile_id())));
+    for (const Tile* t : host_tiles_[h]) {
+      auto& tg = lg.child("tile" + std::to_string(t->tile_id()));
+      t->write_stats(tg);
+      // The tile's energy by component: its events priced by the cost table.
+      const ComponentValues e = cost.energy_by_component(prog_.hosts[h].tile_class, t->events);
+      auto& eg = tg.child("energy_pj");
+      for (int c = 0; c < kComponents; ++c)
+        if (e[c] != 0) eg.scalar(to_string(static_cast<Component>(c)), "").value = e[c];
+    }
   }
   auto& noc = chip.child("noc");
   int64_t busy = 0, contention = 0;
