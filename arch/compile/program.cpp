@@ -281,29 +281,29 @@ struct Compiler {
       if (to_mvm) dsts.push_back({tp.tile, double(sh.input_channels) / double(dl.in.c)});
       else if (tp.home) dsts.push_back({tp.tile, tp.home_share});
     }
-    std::vector<std::pair<int, double>> srcs;  // tile, share of the row it holds; replica
-    std::vector<int> src_rep;
+    struct Sender {
+      int tile;
+      double share;  // of the row it holds
+      int replica;
+    };
+    std::vector<Sender> srcs;
     if (src_host < 0) {
-      srcs.push_back({-1, 1.0});
-      src_rep.push_back(0);
+      srcs.push_back({-1, 1.0, 0});
     } else {
       // Replicas split every row's positions, so each sends its part of every row.
       const double reps = prog.hosts[src_host].replication;
-      for (const auto& tp : prog.hosts[src_host].tiles) {
-        if (!tp.home) continue;
-        srcs.push_back({tp.tile, tp.home_share / reps});
-        src_rep.push_back(tp.replica);
-      }
+      for (const auto& tp : prog.hosts[src_host].tiles)
+        if (tp.home) srcs.push_back({tp.tile, tp.home_share / reps, tp.replica});
     }
-    for (size_t s = 0; s < srcs.size(); ++s) {
+    for (const Sender& src : srcs) {
       for (const auto& [dt, frac] : dsts) {
         RowTransfer rt;
         rt.layer = layer;
-        rt.src_tile = srcs[s].first;
+        rt.src_tile = src.tile;
         rt.dst_tile = dt;
         rt.dst_host = dst_host;
-        rt.src_replica = src_rep[s];
-        rt.bits_per_row = std::max<int64_t>(1, int64_t(std::ceil(double(row_bits) * frac * srcs[s].second - 1e-9)));
+        rt.src_replica = src.replica;
+        rt.bits_per_row = std::max<int64_t>(1, int64_t(std::ceil(double(row_bits) * frac * src.share - 1e-9)));
         // Rows needed by several consumers on the same tile travel once.
         bool dup = false;
         for (auto& o : out) {

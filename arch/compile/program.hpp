@@ -62,7 +62,7 @@ struct RowTransfer {
   int src_tile = -1;
   int dst_tile = -1;
   int dst_host = -1;     // index into Program::hosts of the consumer (-1: off chip)
-  int src_replica = 0;   // the sender replica (rows y with y % replication == replica)
+  int src_replica = 0;   // the sender's replica (replicas split every row's positions; each sends its part)
   int64_t bits_per_row = 0;
 };
 
