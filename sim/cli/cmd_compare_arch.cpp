@@ -54,6 +54,7 @@ int cmd_compare_arch(const Args& args) {
       ("output,o", po::value(&out), "write the comparison as JSON here");
   po::variables_map vm;
   if (!parse(args, desc, vm, "tessera compare-arch --net NAME|FILE --arch A --arch B [--arch C]... [-o cmp.json]")) return 0;
+  check_output_paths({out});
   Network network = load_network(net);
 
   std::vector<Report> reps;

@@ -28,6 +28,7 @@ int cmd_estimate(const Args& args) {
   if (!parse(args, desc, vm, "tessera estimate --net NAME|FILE [--arch FILE] [--set k=v]... [-o report.json] [--csv layers.csv]"))
     return 0;
 
+  check_output_paths({out, csv});
   Inputs in = load_inputs(net, arch, sets);
   Mapping map = map_network(in.net, in.arch);
   Program prog = compile(in.net, in.arch, map);
@@ -39,8 +40,7 @@ int cmd_estimate(const Args& args) {
   std::ostringstream json, table;
   if (!out.empty()) write_json(rep, json);
   if (!csv.empty()) write_layers_csv(rep, table);
-  if (!out.empty()) write_file_atomic(out, json.str());
-  if (!csv.empty()) write_file_atomic(csv, table.str());
+  write_files_atomic({{out, json.str()}, {csv, table.str()}});
   if (!vm.count("quiet")) print_console(rep, std::cout);
   return 0;
 }

@@ -57,6 +57,7 @@ int cmd_simulate(const Args& args) {
   for (const char* o : {"weights", "input", "output-npy"})
     if (vm.count(o) && !functional)
       throw InputError({"command line", 0, 0}, std::string("--") + o, "only applies with --functional");
+  check_output_paths({out, csv, trace, vcd_file, output_npy});
   Inputs in = load_inputs(net, arch, sets);
   Mapping map = map_network(in.net, in.arch);
   Program prog = compile(in.net, in.arch, map);
@@ -84,11 +85,11 @@ int cmd_simulate(const Args& args) {
     const std::vector<uint8_t> bytes = io::format_npy(io::NpyArray::of_doubles(logits, {int64_t(logits.size())}));
     npy_text.assign(bytes.begin(), bytes.end());
   }
-  if (!out.empty()) write_file_atomic(out, json.str());
-  if (!csv.empty()) write_file_atomic(csv, table.str());
-  if (!trace.empty()) write_file_atomic(trace, trace_text);
-  if (!vcd_file.empty()) write_file_atomic(vcd_file, vcd_text);
-  if (!npy_text.empty()) write_file_atomic(output_npy, npy_text);
+  write_files_atomic({{out, json.str()},
+                      {csv, table.str()},
+                      {trace, trace_text},
+                      {vcd_file, vcd_text},
+                      {npy_text.empty() ? std::string() : output_npy, npy_text}});
   if (!vm.count("quiet")) {
     print_console(rep, std::cout);
     std::cout << fmt::format("simulated  {} model events ({} process activations) in {:.3f} s\n", rep.sim_events,
@@ -106,6 +107,7 @@ int cmd_compare(const Args& args) {
   desc.add_options()("output,o", po::value(&out), "write the comparison as JSON here");
   po::variables_map vm;
   if (!parse(args, desc, vm, "tessera compare --net NAME|FILE [--arch FILE] [--set k=v]... [-o compare.json]")) return 0;
+  check_output_paths({out});
   Inputs in = load_inputs(net, arch, sets);
   Mapping map = map_network(in.net, in.arch);
   Program prog = compile(in.net, in.arch, map);

@@ -278,6 +278,42 @@ void print_console(const Report& r, std::ostream& os) {
   os << fmt::format("model time {}\n", si(r.model_wall_s, "s"));
 }
 
+void check_output_paths(const std::vector<std::string>& paths) {
+  namespace fs = std::filesystem;
+  for (const auto& path : paths) {
+    if (path.empty()) continue;
+    fs::path p(path);
+    if (p.has_parent_path() && !fs::is_directory(p.parent_path()))
+      throw InputError({path, 0, 0}, "", "output directory '" + p.parent_path().string() + "' does not exist");
+    if (fs::is_directory(p)) throw InputError({path, 0, 0}, "", "output path is a directory");
+  }
+}
+
+void write_files_atomic(const std::vector<std::pair<std::string, std::string>>& files) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> paths;
+  for (const auto& [path, text] : files) paths.push_back(path);
+  check_output_paths(paths);
+  std::vector<std::pair<fs::path, fs::path>> staged;  // (temporary, final)
+  try {
+    for (const auto& [path, text] : files) {
+      if (path.empty()) continue;
+      fs::path tmp = path;
+      tmp += ".tmp." + std::to_string(::getpid());
+      std::ofstream f(tmp);
+      if (!f) throw InputError({path, 0, 0}, "", "cannot write output file");
+      staged.push_back({tmp, fs::path(path)});
+      f << text;
+      f.flush();
+      if (!f) throw InputError({path, 0, 0}, "", "failed while writing output file");
+    }
+  } catch (...) {
+    for (const auto& [tmp, final_path] : staged) fs::remove(tmp);
+    throw;
+  }
+  for (const auto& [tmp, final_path] : staged) fs::rename(tmp, final_path);
+}
+
 void write_file_atomic(const std::string& path, const std::string& text) {
   namespace fs = std::filesystem;
   fs::path p(path);

@@ -100,5 +100,11 @@ void print_console(const Report& r, std::ostream& os);
 // Writes text to a file atomically (temporary file, then rename), so a
 // failure never leaves partial output behind.
 void write_file_atomic(const std::string& path, const std::string& text);
+// Writes several files all or nothing: every one goes to a temporary file
+// first; only when all of them are written are they renamed into place.
+// Empty paths are skipped.
+void write_files_atomic(const std::vector<std::pair<std::string, std::string>>& files);
+// Fails early (InputError) when an output's directory does not exist, before any work is done.
+void check_output_paths(const std::vector<std::string>& paths);
 
 }  // namespace tessera

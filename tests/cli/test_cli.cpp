@@ -66,8 +66,17 @@ TEST(Cli, BadNetworkAndOptions) {
   Result big = run("estimate --net resnet18 --set tile_class.isaac.count=4");
   EXPECT_EQ(big.code, 2);
   EXPECT_NE(big.out.find("weight_reload"), std::string::npos) << big.out;
-  // An output directory that does not exist is reported before anything is written.
-  EXPECT_EQ(run("estimate --net vgg8 -o /no/such/dir/r.json").code, 2);
+  // An output directory that does not exist is reported before anything is written,
+  // and then no other output is written either.
+  std::string ok = tmp("kept_out.json");
+  std::filesystem::remove(ok);
+  Result bad = run("estimate --net vgg8 -o " + ok + " --csv /no/such/dir/l.csv");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.out.find("/no/such/dir"), std::string::npos) << bad.out;
+  EXPECT_FALSE(std::filesystem::exists(ok));
+  Result sim = run("simulate -q --net mlp -o " + ok + " --trace /no/such/dir/t.json");
+  EXPECT_EQ(sim.code, 2);
+  EXPECT_FALSE(std::filesystem::exists(ok));
 }
 
 TEST(Cli, ExportedNetworkRoundTrips) {
