@@ -115,7 +115,8 @@ Tile* Chip::tile(int host, int tile_id) {
   return it == by_key_.end() ? nullptr : it->second;
 }
 
-void Chip::send_row(const RowTransfer& rt, int src_tile, int64_t row, int64_t ready, uint64_t seq, EventCounts& charge) {
+void Chip::send_row(const RowTransfer& rt, int src_tile, int64_t row, int64_t ready, uint64_t seq, EventCounts& charge,
+                    Tile* from) {
   const int src = endpoint(prog_, src_tile);
   const int dst = endpoint(prog_, rt.dst_tile);
   charge += transfer_events(arch_, src, dst, rt.bits_per_row, src_tile >= 0, rt.dst_tile >= 0);
@@ -159,8 +160,9 @@ void Chip::send_row(const RowTransfer& rt, int src_tile, int64_t row, int64_t re
   Buffer::Request r;
   r.prio = {ready, 0, src_tile, seq};
   auto shared = std::make_shared<Packet>(std::move(p));
-  r.granted = [this, shared](int64_t g) {
+  r.granted = [this, shared, from](int64_t g) {
     output_space_wait_ += g - shared->prio.ready;
+    if (from) from->output_space_wait(shared->prio.ready, g);
     shared->prio.ready = g + 1;
     noc_->send(std::move(*shared));
   };

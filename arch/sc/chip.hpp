@@ -65,7 +65,9 @@ class Chip : public sc_core::sc_module {
   FunctionalHooks* hooks() const { return opt_.hooks; }
 
   // Sends `bits` of `layer`'s row `row` from tile `src` (-1: off chip) as transfer `rt`.
-  void send_row(const RowTransfer& rt, int src_tile, int64_t row, int64_t ready, uint64_t seq, EventCounts& charge);
+  // `from`: the sending tile (null for the off-chip interface), charged with any wait for line-buffer space.
+  void send_row(const RowTransfer& rt, int src_tile, int64_t row, int64_t ready, uint64_t seq, EventCounts& charge,
+                Tile* from = nullptr);
   // A tile has finished all its positions at `cycle`.
   void tile_done(int host, int64_t cycle);
   // A home tile of `host` has completed row `y`; the functional hooks hear of

@@ -336,7 +336,7 @@ void Tile::send_rows(int64_t t) {
     const RowTransfer& rt = h.sends[i];
     if (rt.src_tile != prog_.tile) continue;
     const int64_t done = h.rows_done(rt.layer, rows_complete_ - 1);
-    for (int64_t z = sent_rows_[i]; z < done; ++z) chip_.send_row(rt, prog_.tile, z, t, seq_++, events);
+    for (int64_t z = sent_rows_[i]; z < done; ++z) chip_.send_row(rt, prog_.tile, z, t, seq_++, events, this);
     sent_rows_[i] = std::max(sent_rows_[i], done);
   }
 }

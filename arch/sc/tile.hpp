@@ -53,6 +53,8 @@ class Tile : public sc_core::sc_module {
   Buffer& buffer() { return *buffer_; }
   bool flow_controlled(int layer) const;
   int64_t stream_row_bits(int layer) const;  // bits of one row of `layer` arriving here
+  // A row this tile sent waited for space in its consumer's line buffer.
+  void output_space_wait(int64_t from, int64_t to) { add_stall(StallCause::OutputSpace, from, to); }
 
   int tile_id() const { return prog_.tile; }
   bool done() const { return completed_ == total_; }
