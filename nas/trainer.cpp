@@ -76,6 +76,10 @@ std::vector<bool> TernaryTraining::flags(const Network& net, const std::string& 
   return f;
 }
 
+void set_threads(int n) {
+  if (n > 0) torch::set_num_threads(n);
+}
+
 std::string progress_line(const EpochReport& r) {
   char buf[256];
   std::snprintf(buf, sizeof buf, "epoch %3d/%d  lr %.5f  loss %.4f  train %6.2f%%  test %6.2f%% (loss %.4f)  %.1f s",

@@ -76,6 +76,9 @@ struct TrainResult {
   int64_t parameters = 0;           // trainable parameters
 };
 
+// torch's intra-op threads (0: leave the default).
+void set_threads(int n);
+
 // The progress line printed after every epoch.
 std::string progress_line(const EpochReport& r);
 
