@@ -143,13 +143,27 @@ class ChipModel {
       torch::Tensor ref_r = replicas == 1 ? ref : torch::zeros({P, oc}, torch::kFloat64);
       for (const ArrayT& a : h.arrays[size_t(r)]) {
         const torch::Tensor xa = patches.index_select(1, a.rows);
-        torch::Tensor col;  // P x cols, double: converted values shifted over cycles
-        for (int cy = 0; cy < cycles; ++cy) {
-          const double div = std::ldexp(1.0, cy * h.is.dac_bits);
-          const torch::Tensor xc = cycles == 1 ? xa : torch::floor(xa / div).remainder(top_in + 1);
-          const torch::Tensor s = conv_matmul(xc, a.g);
-          torch::Tensor v = (s.to(torch::kFloat64) / a.step + 0.5).floor().clamp(0, a.max_code) * (a.step * div);
-          col = col.defined() ? col + v : v;
+        // Every input cycle's DAC digits stacked along the batch: one product per array.
+        torch::Tensor xc = xa;
+        if (cycles > 1) {
+          std::vector<torch::Tensor> parts;
+          for (int cy = 0; cy < cycles; ++cy)
+            parts.push_back(torch::floor(xa * std::ldexp(1.0, -cy * h.is.dac_bits)).remainder_(top_in + 1));
+          xc = torch::cat(parts, 0);
+        }
+        torch::Tensor v = conv_matmul(xc, a.g);  // (cycles * P) x cols: analog column sums
+        // ADC: round half up at its step, clamp to its codes (exact in float32 below 2^24).
+        if (a.step != 1.0) v.div_(a.step);
+        v.add_(0.5).floor_().clamp_(0, a.max_code);
+        torch::Tensor col;  // P x cols: converted values, shifted and summed over cycles
+        if (cycles == 1) {
+          col = v.to(torch::kFloat64).mul_(a.step);
+        } else {
+          std::vector<double> w(static_cast<size_t>(cycles));
+          for (int cy = 0; cy < cycles; ++cy) w[size_t(cy)] = a.step * std::ldexp(1.0, cy * h.is.dac_bits);
+          col = (v.to(torch::kFloat64).view({cycles, P, v.size(1)}) *
+                 torch::tensor(w, torch::kFloat64).view({cycles, 1, 1}))
+                    .sum(0);
         }
         torch::Tensor val;
         for (int sl = 0; sl < h.ws.slices(); ++sl) {

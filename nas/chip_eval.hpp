@@ -35,7 +35,7 @@ struct ChipEvalOptions {
   int runs = 10;                 // Monte-Carlo device draws
   uint64_t seed = 1;             // run k programs the arrays with seed + k (as `tessera simulate --seed`)
   bool drift_compensation = true;
-  int batch_size = 500;
+  int batch_size = 200;
   int64_t images = 0;            // the first N test images; 0: all
 };
 

@@ -48,9 +48,9 @@ std::vector<double> parse_times(const std::string& s) {
 
 int cmd_evaluate(const Args& args) {
   po::options_description desc("evaluate options");
-  std::string net_spec, arch, weights, checkpoint, dataset, data_dir, times = "1,3600,86400,2592000", out;
+  std::string net_spec, arch, weights, checkpoint, dataset, data_dir, times = "1,3600,86400,2592000", out, export_dir;
   std::vector<std::string> sets;
-  int runs = 10, threads = 0, batch = 500, calibration = 1000;
+  int runs = 10, threads = 0, batch = 200, calibration = 1000;
   int64_t images = 0;
   uint64_t seed = 1;
   desc.add_options()("help,h", "this help")
@@ -67,7 +67,8 @@ int cmd_evaluate(const Args& args) {
       ("seed", po::value(&seed)->default_value(1), "seed of the first device draw")
       ("no-drift-compensation", "read the arrays without global drift compensation")
       ("calibration-images", po::value(&calibration)->default_value(1000), "with --checkpoint: training images for input scales")
-      ("batch-size", po::value(&batch)->default_value(500), "images per batch")
+      ("export", po::value(&export_dir), "with --checkpoint: also write its weight export to this directory (before evaluating)")
+      ("batch-size", po::value(&batch)->default_value(200), "images per batch")
       ("threads", po::value(&threads)->default_value(0), "torch threads (0: default)")
       ("output,o", po::value(&out), "write the JSON report here");
   po::variables_map vm;
@@ -83,6 +84,7 @@ int cmd_evaluate(const Args& args) {
   need(images >= 0, "--images", "must not be negative");
   need(batch >= 1, "--batch-size", "must be at least 1");
   need(calibration >= 1, "--calibration-images", "must be at least 1");
+  need(export_dir.empty() || !checkpoint.empty(), "--export", "only applies with --checkpoint");
   nas::ChipEvalOptions opt;
   opt.times_s = parse_times(times);
   opt.runs = runs;
@@ -103,6 +105,10 @@ int cmd_evaluate(const Args& args) {
     nas::WeightExport e = nas::export_weights(in.net, net_spec, checkpoint, train_set, eo);
     q = nas::to_quantized(e, in.net);
     clean = nas::evaluate_checkpoint(in.net, checkpoint, test_set);
+    if (!export_dir.empty()) {
+      nas::write_export(e, in.net, export_dir);
+      std::cout << "weights exported to " << export_dir << "\n";
+    }
   } else {
     q = functional::load_weights(in.net, io::read_weights_manifest(weights, in.net));
     functional::set_input_signedness(in.net, q, false);
