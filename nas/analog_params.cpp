@@ -25,6 +25,8 @@ void AnalogParams::load(const io::Section& s) {
                   "empty: max_rows x max_cols arrays with dac_bits/adc_bits", arch);
   periphery = s.boolean("periphery", "true: DAC, output noise and ADC per array; false: training weight noise only "
                         "(relative to each array's max|W|), exact layers otherwise", periphery);
+  noise_scope = s.string("noise_scope", "weight-noise mode: max|W| over the array, or over each output channel's column in it",
+                         noise_scope, {"array", "column"});
 }
 
 int converter_steps(int bits) { return bits <= 0 ? 0 : (1 << bits) - 2; }
@@ -78,6 +80,15 @@ std::vector<int64_t> array_index_map(const Layer& l, const ArrayGeometry& g, int
       }
     count += row_blocks * col_blocks;
   }
+  return map;
+}
+
+std::vector<int64_t> column_index_map(const Layer& l, const ArrayGeometry& g, int64_t& count) {
+  int64_t arrays = 0;
+  std::vector<int64_t> map = array_index_map(l, g, arrays);
+  const int64_t rows = l.matrix_rows();
+  for (size_t i = 0; i < map.size(); ++i) map[i] = map[i] * l.out_channels + int64_t(i) / rows;
+  count = arrays * l.out_channels;
   return map;
 }
 

@@ -49,6 +49,12 @@ struct AnalogParams {
   // w + weight_noise max|W_array| N (max over the array the mapper puts it
   // in, redrawn per mini-batch) and the layer computes exactly; evaluation is digital.
   bool periphery = true;
+  // Weight-noise mode: the max|W| the noise is relative to. "array": over the
+  // whole array (the definition); "column": over the weights of one
+  // output channel within the array, for chips whose digital periphery scales
+  // each output channel (the weight export's per-channel codes put each
+  // channel's largest weight at the top code, so device noise scales with it).
+  std::string noise_scope = "array";
 
   void load(const io::Section& s);
 };
@@ -76,6 +82,8 @@ std::vector<ArrayGeometry> array_geometry(const Network& net, const Mapping& m, 
 // block), for the weight tensor in PyTorch order (q[oc * rows + r]). Entries
 // of all arrays are numbered 0 .. count - 1; `count` receives the number of arrays.
 std::vector<int64_t> array_index_map(const Layer& l, const ArrayGeometry& g, int64_t& count);
+// The same, one entry per (array, output channel): the cells of one weight column.
+std::vector<int64_t> column_index_map(const Layer& l, const ArrayGeometry& g, int64_t& count);
 
 // The geometry the params ask for: from `p.arch` (loaded and mapped) when set, else the tile limit.
 std::vector<ArrayGeometry> array_geometry_for(const Network& net, const AnalogParams& p);

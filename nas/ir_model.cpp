@@ -56,7 +56,8 @@ void IrModelImpl::set_analog(const AnalogParams& p, std::vector<ArrayGeometry> g
   array_count_.assign(net_.layers.size(), 0);
   for (size_t i = 0; i < net_.layers.size(); ++i) {
     if (!p.enabled || !geometry_[i].analog) continue;
-    std::vector<int64_t> map = array_index_map(net_.layers[i], geometry_[i], array_count_[i]);
+    std::vector<int64_t> map = p.noise_scope == "column" ? column_index_map(net_.layers[i], geometry_[i], array_count_[i])
+                                                         : array_index_map(net_.layers[i], geometry_[i], array_count_[i]);
     array_index_[i] = torch::tensor(map, torch::kInt64);
   }
 }

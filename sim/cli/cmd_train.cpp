@@ -33,6 +33,7 @@ int cmd_train(const Args& args) {
       ("config", po::value(&config), "TOML training config (configs/nas/*.toml); the options here override it")
       ("hwa", po::value(&hwa), "hardware-aware training: weight noise per mini-batch, relative to max|W| of each weight's array (e.g. 0.08)")
       ("hwa-periphery", "with --hwa: the full array model (DAC, output noise, ADC per array; slower)")
+      ("hwa-scope", po::value<std::string>(), "with --hwa: noise relative to max|W| of the array (default) or of each output channel's column in it (column)")
       ("ternary", po::value(&ternary), "TWN ternary weights (straight-through): none, ap (layers mapped to AP units), all")
       ("epochs", po::value(&epochs), "training epochs")
       ("seed", po::value(&seed), "seed of initialisation, shuffling and noise")
@@ -78,8 +79,14 @@ int cmd_train(const Args& args) {
     opt.analog.enabled = true;
     opt.analog.weight_noise = hwa;
     opt.analog.periphery = vm.count("hwa-periphery") > 0;
+    if (vm.count("hwa-scope")) {
+      const std::string sc = vm["hwa-scope"].as<std::string>();
+      need(sc == "array" || sc == "column", "--hwa-scope", "'" + sc + "' is not allowed; allowed: array, column");
+      opt.analog.noise_scope = sc;
+    }
   } else {
     need(!vm.count("hwa-periphery"), "--hwa-periphery", "only applies with --hwa");
+    need(!vm.count("hwa-scope"), "--hwa-scope", "only applies with --hwa");
   }
   // The config's arrays unless --arch is given.
   if (!vm["arch"].defaulted() || opt.analog.arch.empty()) {
@@ -131,6 +138,7 @@ int cmd_train(const Args& args) {
   j["dataset"] = dataset;
   j["hwa"] = opt.analog.enabled ? nlohmann::ordered_json{{"weight_noise", opt.analog.weight_noise},
                                                         {"periphery", opt.analog.periphery},
+                                                        {"scope", opt.analog.noise_scope},
                                                         {"arch", opt.analog.arch}}
                                 : nlohmann::ordered_json();
   j["ternary"] = opt.ternary.layers;
