@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "nas/weight_transforms.hpp"
 
 
 namespace tessera::nas {
@@ -52,13 +51,13 @@ void IrModelImpl::set_analog(const AnalogParams& p, std::vector<ArrayGeometry> g
     throw std::invalid_argument("IrModel::set_analog: one geometry entry per layer expected");
   analog_ = p;
   geometry_ = std::move(geometry);
-  array_index_.assign(net_.layers.size(), torch::Tensor());
-  array_count_.assign(net_.layers.size(), 0);
+  array_index_.assign(net_.layers.size(), ArrayIndex());
   for (size_t i = 0; i < net_.layers.size(); ++i) {
-    if (!p.enabled || !geometry_[i].analog) continue;
-    std::vector<int64_t> map = p.noise_scope == "column" ? column_index_map(net_.layers[i], geometry_[i], array_count_[i])
-                                                         : array_index_map(net_.layers[i], geometry_[i], array_count_[i]);
-    array_index_[i] = torch::tensor(map, torch::kInt64);
+    if (!p.enabled || p.periphery || !geometry_[i].analog) continue;
+    int64_t count = 0;
+    std::vector<int64_t> map = p.noise_scope == "column" ? column_index_map(net_.layers[i], geometry_[i], count)
+                                                         : array_index_map(net_.layers[i], geometry_[i], count);
+    array_index_[i] = make_array_index(map, count);
   }
 }
 
@@ -71,8 +70,9 @@ void IrModelImpl::set_ternary(std::vector<bool> layers, const quant::TernaryPara
 
 torch::Tensor IrModelImpl::effective_weight(int i, const torch::Tensor& w) {
   torch::Tensor e = ternary(i) ? ternarize_ste(w, ternary_params_) : w;
-  if (is_training() && analog_.enabled && !analog_.periphery && analog_.weight_noise > 0 && array_index_[size_t(i)].defined())
-    e = e + array_weight_noise(e, array_index_[size_t(i)], array_count_[size_t(i)], analog_.weight_noise);
+  if (is_training() && analog_.enabled && !analog_.periphery && analog_.weight_noise > 0 &&
+      array_index_[size_t(i)].index.defined())
+    e = e + array_weight_noise(e, array_index_[size_t(i)], analog_.weight_noise);
   return e;
 }
 

@@ -18,6 +18,7 @@
 
 #include "nas/analog_mvm.hpp"
 #include "nas/analog_params.hpp"
+#include "nas/weight_transforms.hpp"
 #include "workloads/ir/network.hpp"
 #include "workloads/quant/ternary.hpp"
 
@@ -36,6 +37,7 @@ class IrModelImpl : public torch::nn::Module {
   const torch::nn::Conv2d& conv(int layer) const { return conv_[layer]; }
   const torch::nn::Linear& linear(int layer) const { return linear_[layer]; }
   const torch::nn::BatchNorm2d& batchnorm(int layer) const { return bn_[layer]; }
+  torch::nn::BatchNorm2d& batchnorm(int layer) { return bn_[layer]; }
 
   // Computes weight layers as analog arrays (analog_mvm.hpp) when p.enabled;
   // `geometry` has one entry per IR layer.
@@ -62,8 +64,7 @@ class IrModelImpl : public torch::nn::Module {
   std::vector<int> last_use_;  // last layer that reads each layer's output
   AnalogParams analog_;
   std::vector<ArrayGeometry> geometry_;
-  std::vector<torch::Tensor> array_index_;  // per layer: array of every weight (weight-noise mode)
-  std::vector<int64_t> array_count_;
+  std::vector<ArrayIndex> array_index_;  // per layer: array of every weight (weight-noise mode)
   std::vector<bool> ternary_;
   quant::TernaryParams ternary_params_;
   ArrayWeightSource* source_ = nullptr;

@@ -40,6 +40,8 @@ void TrainOptions::load(const io::Section& s) {
   threads = int(s.integer("threads", "torch intra-op threads; 0: torch's default", threads, 0, 1024));
   checkpoint_dir = s.string("checkpoint_dir", "directory for checkpoints after every epoch; empty: none", checkpoint_dir);
   resume = s.boolean("resume", "continue from the checkpoint in checkpoint_dir when there is one", resume);
+  freeze_batchnorm = s.boolean("freeze_batchnorm", "batch norm uses its running statistics during training (HWA fine-tuning)",
+                               freeze_batchnorm);
   init_from = s.string("init_from", "checkpoint directory whose weights (and normalisation) to start from; empty: random init",
                        init_from);
   io::Section a = s.table("analog", "hardware-aware training: analog arrays with converters and noise");
@@ -165,6 +167,9 @@ TrainResult train(const Network& net, const data::ImageSet& train_set, const dat
     auto order_t = torch::from_blob(order.data(), {n}, torch::kInt64);
 
     model->train();
+    if (o.freeze_batchnorm)
+      for (size_t i = 0; i < net.layers.size(); ++i)
+        if (net.layers[i].type == LayerType::BatchNorm) model->batchnorm(int(i))->eval();
     double loss_sum = 0, lr = o.lr;
     int64_t correct = 0;
     for (int64_t b = 0; b < batches; ++b) {

@@ -55,6 +55,11 @@ struct TrainOptions {
   std::string checkpoint_dir;      // empty: no checkpoints; else saved after every epoch
   bool resume = false;             // continue from checkpoint_dir when it holds one
   std::string init_from;           // start from the weights of this checkpoint (fine-tuning); empty: random
+  // Batch norm in evaluation mode during training (running statistics, not
+  // the batch's): for hardware-aware fine-tuning, so that a batch's weight
+  // noise is not normalised away by its own statistics as it cannot be on
+  // the chip, where batch norm is folded into the weights.
+  bool freeze_batchnorm = false;
   AnalogParams analog;             // [train.analog]: hardware-aware training (off by default)
   TernaryTraining ternary;         // [train.ternary]: TWN weights with straight-through gradients
 

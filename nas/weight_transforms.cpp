@@ -23,11 +23,26 @@ torch::Tensor ternarize_ste(const torch::Tensor& w, const quant::TernaryParams& 
   return w + (wt - w).detach();
 }
 
-torch::Tensor array_weight_noise(const torch::Tensor& w, const torch::Tensor& index, int64_t arrays, double sigma) {
+ArrayIndex make_array_index(const std::vector<int64_t>& map, int64_t arrays) {
+  std::vector<std::vector<int64_t>> members(static_cast<size_t>(arrays));
+  for (size_t i = 0; i < map.size(); ++i) members[size_t(map[i])].push_back(int64_t(i));
+  size_t widest = 1;
+  for (const auto& m : members) widest = std::max(widest, m.size());
+  std::vector<int64_t> gather(size_t(arrays) * widest, int64_t(map.size()));
+  for (size_t a = 0; a < members.size(); ++a) std::copy(members[a].begin(), members[a].end(), gather.begin() + long(a * widest));
+  ArrayIndex r;
+  r.index = torch::tensor(map, torch::kInt64);
+  r.gather = torch::tensor(gather, torch::kInt64).reshape({arrays, int64_t(widest)});
+  r.arrays = arrays;
+  return r;
+}
+
+torch::Tensor array_weight_noise(const torch::Tensor& w, const ArrayIndex& a, double sigma) {
   torch::NoGradGuard no_grad;
-  const torch::Tensor flat = w.detach().abs().reshape({-1});
-  const torch::Tensor max = torch::zeros({arrays}, flat.options()).scatter_reduce(0, index, flat, "amax", false);
-  return (torch::randn_like(w) * (sigma * max.index_select(0, index)).reshape(w.sizes()));
+  // |w| with one zero appended for the padding of the gather matrix; the max of each array's row.
+  const torch::Tensor flat = torch::cat({w.detach().abs().reshape({-1}), torch::zeros({1}, w.options())});
+  const torch::Tensor max = flat.index_select(0, a.gather.reshape({-1})).reshape(a.gather.sizes()).amax(1);
+  return torch::randn_like(w) * (sigma * max.index_select(0, a.index)).reshape(w.sizes());
 }
 
 }  // namespace tessera::nas

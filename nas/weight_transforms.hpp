@@ -24,8 +24,16 @@ torch::Tensor ternarize_ste(const torch::Tensor& w, const quant::TernaryParams& 
 // and alpha (one value, or one per output channel).
 void ternary_codes(const torch::Tensor& w, const quant::TernaryParams& p, torch::Tensor& codes, torch::Tensor& alpha);
 
-// index: int64 tensor with w.numel() entries, the array of every weight;
-// `arrays`: the number of arrays.
-torch::Tensor array_weight_noise(const torch::Tensor& w, const torch::Tensor& index, int64_t arrays, double sigma);
+// Which array every weight sits in, prepared for per-array maxima: `index`
+// (one entry per weight) and `gather` (arrays x largest array size: the
+// weights of each array, padded with the index one past the last weight).
+struct ArrayIndex {
+  torch::Tensor index, gather;
+  int64_t arrays = 0;
+};
+ArrayIndex make_array_index(const std::vector<int64_t>& map, int64_t arrays);
+
+// The noise sigma * max|W_array| * N for every weight (no gradient).
+torch::Tensor array_weight_noise(const torch::Tensor& w, const ArrayIndex& a, double sigma);
 
 }  // namespace tessera::nas

@@ -34,6 +34,8 @@ int cmd_train(const Args& args) {
       ("hwa", po::value(&hwa), "hardware-aware training: weight noise per mini-batch, relative to max|W| of each weight's array (e.g. 0.08)")
       ("hwa-periphery", "with --hwa: the full array model (DAC, output noise, ADC per array; slower)")
       ("hwa-scope", po::value<std::string>(), "with --hwa: noise relative to max|W| of the array (default) or of each output channel's column in it (column)")
+      ("freeze-batchnorm", "batch norm keeps its running statistics while training (default with --hwa and --init-from)")
+      ("no-freeze-batchnorm", "batch norm follows each batch's statistics even when fine-tuning with --hwa")
       ("ternary", po::value(&ternary), "TWN ternary weights (straight-through): none, ap (layers mapped to AP units), all")
       ("epochs", po::value(&epochs), "training epochs")
       ("seed", po::value(&seed), "seed of initialisation, shuffling and noise")
@@ -112,6 +114,9 @@ int cmd_train(const Args& args) {
   if (!init_from.empty()) opt.init_from = init_from;
   if (vm.count("resume")) opt.resume = true;
   if (!out.empty()) opt.checkpoint_dir = out;
+  // Hardware-aware fine-tuning: batch norm frozen unless asked otherwise (nas/trainer.hpp).
+  if (vm.count("freeze-batchnorm") || (opt.analog.enabled && !opt.init_from.empty())) opt.freeze_batchnorm = true;
+  if (vm.count("no-freeze-batchnorm")) opt.freeze_batchnorm = false;
   need(!opt.checkpoint_dir.empty(), "--output", "give an output directory (-o DIR)");
   need(calibration >= 1, "--calibration-images", "must be at least 1");
 
@@ -142,6 +147,7 @@ int cmd_train(const Args& args) {
                                                         {"arch", opt.analog.arch}}
                                 : nlohmann::ordered_json();
   j["ternary"] = opt.ternary.layers;
+  j["freeze_batchnorm"] = opt.freeze_batchnorm;
   j["seed"] = opt.seed;
   j["test_accuracy"] = r.test_accuracy;
   j["seconds"] = r.seconds;

@@ -136,7 +136,7 @@ TEST(WeightNoise, RelativeToEachArraysMaxAndWithoutGradient) {
   w.index_put_({1000}, 10.0);
   std::vector<int64_t> idx(2000);
   for (int i = 0; i < 2000; ++i) idx[size_t(i)] = i / 1000;
-  auto noise = array_weight_noise(w, torch::tensor(idx), 2, 0.1);
+  auto noise = array_weight_noise(w, make_array_index(idx, 2), 0.1);
   EXPECT_NEAR(noise.narrow(0, 0, 1000).std().item<double>(), 0.1, 0.01);
   EXPECT_NEAR(noise.narrow(0, 1000, 1000).std().item<double>(), 1.0, 0.1);
   EXPECT_FALSE(noise.requires_grad());
