@@ -23,6 +23,10 @@ void AnalogParams::load(const io::Section& s) {
                            max_cols, 1, 1 << 20));
   arch = s.string("arch", "arch config (configs/arch/*.toml) whose mapping cuts layers into arrays and sets ADC bits; "
                   "empty: max_rows x max_cols arrays with dac_bits/adc_bits", arch);
+  periphery = s.boolean("periphery", "true: DAC, output noise and ADC per array; false: training weight noise only "
+                        "(relative to each array's max|W|), exact layers otherwise", periphery);
+  noise_scope = s.string("noise_scope", "weight-noise mode: max|W| over the array, or over each output channel's column in it",
+                         noise_scope, {"array", "column"});
 }
 
 int converter_steps(int bits) { return bits <= 0 ? 0 : (1 << bits) - 2; }
@@ -53,13 +57,48 @@ std::vector<ArrayGeometry> array_geometry(const Network& net, const Mapping& m, 
   return g;
 }
 
+std::vector<int64_t> array_index_map(const Layer& l, const ArrayGeometry& g, int64_t& count) {
+  // Mirrors analog_conv2d / analog_matmul: a group set's matrix is the
+  // block-diagonal of its groups' (rows x cols) matrices, cut into
+  // g.rows x g.cols arrays, column blocks outer, row blocks inner.
+  const int64_t rows = l.matrix_rows(), cols = l.matrix_cols();
+  const int groups = l.type == LayerType::Conv2d ? l.groups : 1;
+  const int per_set = std::max(1, g.groups_per_array);
+  const int64_t ar = std::max(1, g.rows), ac = std::max(1, g.cols);
+  std::vector<int64_t> map(size_t(l.out_channels * rows));
+  count = 0;
+  for (int g0 = 0; g0 < groups; g0 += per_set) {
+    const int ng = std::min(per_set, groups - g0);
+    const int64_t set_rows = ng * rows, set_cols = ng * cols;
+    const int64_t row_blocks = (set_rows + ar - 1) / ar, col_blocks = (set_cols + ac - 1) / ac;
+    for (int k = 0; k < ng; ++k)
+      for (int64_t c = 0; c < cols; ++c) {
+        const int64_t oc = (g0 + k) * cols + c;
+        const int64_t cb = (k * cols + c) / ac;
+        for (int64_t r = 0; r < rows; ++r)
+          map[size_t(oc * rows + r)] = count + cb * row_blocks + (k * rows + r) / ar;
+      }
+    count += row_blocks * col_blocks;
+  }
+  return map;
+}
+
+std::vector<int64_t> column_index_map(const Layer& l, const ArrayGeometry& g, int64_t& count) {
+  int64_t arrays = 0;
+  std::vector<int64_t> map = array_index_map(l, g, arrays);
+  const int64_t rows = l.matrix_rows();
+  for (size_t i = 0; i < map.size(); ++i) map[i] = map[i] * l.out_channels + int64_t(i) / rows;
+  count = arrays * l.out_channels;
+  return map;
+}
+
 }  // namespace tessera::nas
 
 namespace tessera::nas {
 
 std::vector<ArrayGeometry> array_geometry_for(const Network& net, const AnalogParams& p) {
   if (p.arch.empty()) return array_geometry(net, p);
-  ArchConfig arch = load_arch(p.arch);
+  ArchConfig arch = load_arch(p.arch, p.arch_sets);
   return array_geometry(net, map_network(net, arch), arch);
 }
 

@@ -42,6 +42,19 @@ struct AnalogParams {
   double weight_noise = 0.06;
   int max_rows = 512, max_cols = 512;  // AIHWKit's largest tile, used without a mapping
   std::string arch;         // arch config whose mapping cuts layers into arrays; empty: max_rows x max_cols
+  std::vector<std::string> arch_sets;  // --set overrides applied to `arch` (command line only)
+  // true: the full array model above (DAC, output noise, ADC per array).
+  // false: weight-noise injection only, the definition of
+  // hardware-aware training: during training each weight gets
+  // w + weight_noise max|W_array| N (max over the array the mapper puts it
+  // in, redrawn per mini-batch) and the layer computes exactly; evaluation is digital.
+  bool periphery = true;
+  // Weight-noise mode: the max|W| the noise is relative to. "array": over the
+  // whole array (the definition); "column": over the weights of one
+  // output channel within the array, for chips whose digital periphery scales
+  // each output channel (the weight export's per-channel codes put each
+  // channel's largest weight at the top code, so device noise scales with it).
+  std::string noise_scope = "array";
 
   void load(const io::Section& s);
 };
@@ -64,6 +77,14 @@ std::vector<ArrayGeometry> array_geometry(const Network& net, const AnalogParams
 // From the mapper: each layer's tile class gives array size and ADC bits; the
 // input resolution is the layer's activation_bits (DAC bits x input cycles).
 std::vector<ArrayGeometry> array_geometry(const Network& net, const Mapping& m, const ArchConfig& arch);
+// The array each weight of layer `l` sits in under geometry `g`, in the
+// order the analog pass visits arrays (group set, then column block, then row
+// block), for the weight tensor in PyTorch order (q[oc * rows + r]). Entries
+// of all arrays are numbered 0 .. count - 1; `count` receives the number of arrays.
+std::vector<int64_t> array_index_map(const Layer& l, const ArrayGeometry& g, int64_t& count);
+// The same, one entry per (array, output channel): the cells of one weight column.
+std::vector<int64_t> column_index_map(const Layer& l, const ArrayGeometry& g, int64_t& count);
+
 // The geometry the params ask for: from `p.arch` (loaded and mapped) when set, else the tile limit.
 std::vector<ArrayGeometry> array_geometry_for(const Network& net, const AnalogParams& p);
 

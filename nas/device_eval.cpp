@@ -90,9 +90,8 @@ std::vector<DriftPoint> evaluate_drift(const Network& net, const std::string& di
     throw InputError({dir, 0, 0}, "analog.enabled", "device evaluation needs analog arrays; set analog.enabled = true");
   check_geometry(net, test_set);
   CheckpointState st = read_state(dir, net);
-  IrModel model(net);
+  IrModel model = load_model(net, dir, st);
   model->set_analog(analog, array_geometry_for(net, analog));
-  torch::load(model, dir + "/model.pt");
   TensorSet t(test_set);
 
   std::vector<DriftPoint> points(opt.times_s.size());

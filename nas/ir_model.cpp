@@ -3,6 +3,7 @@
 #include <algorithm>
 
 
+
 namespace tessera::nas {
 
 namespace F = torch::nn::functional;
@@ -50,6 +51,29 @@ void IrModelImpl::set_analog(const AnalogParams& p, std::vector<ArrayGeometry> g
     throw std::invalid_argument("IrModel::set_analog: one geometry entry per layer expected");
   analog_ = p;
   geometry_ = std::move(geometry);
+  array_index_.assign(net_.layers.size(), ArrayIndex());
+  for (size_t i = 0; i < net_.layers.size(); ++i) {
+    if (!p.enabled || p.periphery || !geometry_[i].analog) continue;
+    int64_t count = 0;
+    std::vector<int64_t> map = p.noise_scope == "column" ? column_index_map(net_.layers[i], geometry_[i], count)
+                                                         : array_index_map(net_.layers[i], geometry_[i], count);
+    array_index_[i] = make_array_index(map, count);
+  }
+}
+
+void IrModelImpl::set_ternary(std::vector<bool> layers, const quant::TernaryParams& p) {
+  if (layers.size() != net_.layers.size())
+    throw std::invalid_argument("IrModel::set_ternary: one flag per layer expected");
+  ternary_ = std::move(layers);
+  ternary_params_ = p;
+}
+
+torch::Tensor IrModelImpl::effective_weight(int i, const torch::Tensor& w) {
+  torch::Tensor e = ternary(i) ? ternarize_ste(w, ternary_params_) : w;
+  if (is_training() && analog_.enabled && !analog_.periphery && analog_.weight_noise > 0 &&
+      array_index_[size_t(i)].index.defined())
+    e = e + array_weight_noise(e, array_index_[size_t(i)], analog_.weight_noise);
+  return e;
 }
 
 torch::Tensor IrModelImpl::layer_forward(int i, const std::vector<torch::Tensor>& outs) {
@@ -59,14 +83,33 @@ torch::Tensor IrModelImpl::layer_forward(int i, const std::vector<torch::Tensor>
   switch (l.type) {
     case LayerType::Input:
       return x;
-    case LayerType::Conv2d:
-      if (analog_.enabled && geometry_[i].analog)
-        return analog_conv2d(x, l, conv_[i]->weight, conv_[i]->bias, geometry_[i], analog_, is_training(), &ctx);
-      return conv_[i]->forward(x);
-    case LayerType::Linear:
-      if (analog_.enabled && geometry_[i].analog)
-        return analog_linear(x, l, linear_[i]->weight, linear_[i]->bias, geometry_[i], analog_, is_training(), &ctx);
-      return linear_[i]->forward(x.reshape({x.size(0), l.in.size()})).reshape({x.size(0), l.out_channels, 1, 1});
+    case LayerType::Conv2d: {
+      // The array model: with its periphery, or whenever a device supplies the arrays' weights.
+      const bool arrays = analog_.enabled && geometry_[i].analog && (analog_.periphery || source_);
+      if (arrays) {
+        const torch::Tensor w = ternary(i) ? ternarize_ste(conv_[i]->weight, ternary_params_) : conv_[i]->weight;
+        return analog_conv2d(x, l, w, conv_[i]->bias, geometry_[i], analog_, is_training(), &ctx);
+      }
+      if (!ternary(i) && !(is_training() && analog_.enabled && !analog_.periphery)) return conv_[i]->forward(x);
+      return F::conv2d(x, effective_weight(i, conv_[i]->weight), F::Conv2dFuncOptions()
+                                                                     .bias(conv_[i]->bias)
+                                                                     .stride({l.stride_h, l.stride_w})
+                                                                     .padding({l.pad_h, l.pad_w})
+                                                                     .dilation({l.dilation_h, l.dilation_w})
+                                                                     .groups(l.groups));
+    }
+    case LayerType::Linear: {
+      const bool arrays = analog_.enabled && geometry_[i].analog && (analog_.periphery || source_);
+      if (arrays) {
+        const torch::Tensor w = ternary(i) ? ternarize_ste(linear_[i]->weight, ternary_params_) : linear_[i]->weight;
+        return analog_linear(x, l, w, linear_[i]->bias, geometry_[i], analog_, is_training(), &ctx);
+      }
+      const torch::Tensor xf = x.reshape({x.size(0), l.in.size()});
+      const torch::Tensor y = !ternary(i) && !(is_training() && analog_.enabled && !analog_.periphery)
+                                  ? linear_[i]->forward(xf)
+                                  : F::linear(xf, effective_weight(i, linear_[i]->weight), linear_[i]->bias);
+      return y.reshape({x.size(0), l.out_channels, 1, 1});
+    }
     case LayerType::MaxPool:
       return F::max_pool2d(x, F::MaxPool2dFuncOptions({l.kernel_h, l.kernel_w})
                                   .stride({l.stride_h, l.stride_w})

@@ -18,7 +18,9 @@
 
 #include "nas/analog_mvm.hpp"
 #include "nas/analog_params.hpp"
+#include "nas/weight_transforms.hpp"
 #include "workloads/ir/network.hpp"
+#include "workloads/quant/ternary.hpp"
 
 namespace tessera::nas {
 
@@ -35,11 +37,20 @@ class IrModelImpl : public torch::nn::Module {
   const torch::nn::Conv2d& conv(int layer) const { return conv_[layer]; }
   const torch::nn::Linear& linear(int layer) const { return linear_[layer]; }
   const torch::nn::BatchNorm2d& batchnorm(int layer) const { return bn_[layer]; }
+  torch::nn::BatchNorm2d& batchnorm(int layer) { return bn_[layer]; }
 
   // Computes weight layers as analog arrays (analog_mvm.hpp) when p.enabled;
   // `geometry` has one entry per IR layer.
   void set_analog(const AnalogParams& p, std::vector<ArrayGeometry> geometry);
   const AnalogParams& analog() const { return analog_; }
+  // Layers whose weights are ternarised (TWN with a straight-through
+  // gradient, weight_transforms.hpp) in every forward pass; one flag per IR layer.
+  void set_ternary(std::vector<bool> layers, const quant::TernaryParams& p);
+  bool ternary(int layer) const { return !ternary_.empty() && ternary_[size_t(layer)]; }
+  const quant::TernaryParams& ternary_params() const { return ternary_params_; }
+  // The weights a layer computes with: ternarised if set, plus the training
+  // weight noise per array when training with periphery = false.
+  torch::Tensor effective_weight(int layer, const torch::Tensor& w);
   // Evaluation with device models: arrays take their weights from `source` (not owned; null: as trained).
   void set_array_weights(ArrayWeightSource* source) { source_ = source; }
 
@@ -53,6 +64,9 @@ class IrModelImpl : public torch::nn::Module {
   std::vector<int> last_use_;  // last layer that reads each layer's output
   AnalogParams analog_;
   std::vector<ArrayGeometry> geometry_;
+  std::vector<ArrayIndex> array_index_;  // per layer: array of every weight (weight-noise mode)
+  std::vector<bool> ternary_;
+  quant::TernaryParams ternary_params_;
   ArrayWeightSource* source_ = nullptr;
 };
 TORCH_MODULE(IrModel);

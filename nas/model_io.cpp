@@ -32,6 +32,13 @@ void save_checkpoint(const std::string& dir, IrModel& model, torch::optim::Optim
   torch::save(model, dir + "/model.pt.tmp");
   torch::save(opt, dir + "/optimizer.pt.tmp");
   nlohmann::json j = {{"network", net.name}, {"epochs_done", epochs_done}, {"mean", norm.mean}, {"std", norm.std}};
+  std::vector<std::string> ternary;
+  for (size_t i = 0; i < net.layers.size(); ++i)
+    if (model->ternary(int(i))) ternary.push_back(net.layers[i].name);
+  if (!ternary.empty())
+    j["ternary"] = {{"layers", ternary},
+                    {"threshold_factor", model->ternary_params().threshold_factor},
+                    {"per_channel", model->ternary_params().per_channel}};
   std::ofstream(dir + "/state.json.tmp") << j.dump(2) << "\n";
   for (const char* f : {"model.pt", "optimizer.pt", "state.json"})
     fs::rename(dir + "/" + f + ".tmp", dir + "/" + f);
@@ -54,10 +61,38 @@ CheckpointState read_state(const std::string& dir, const Network& net) {
     if (int64_t(s.norm.mean.size()) != net.input.c || s.norm.std.size() != s.norm.mean.size())
       throw InputError({path, 0, 0}, "mean", "normalisation has " + std::to_string(s.norm.mean.size()) +
                                                  " channels; the network's input has " + std::to_string(net.input.c));
+    if (j.contains("ternary")) {
+      const auto& t = j.at("ternary");
+      s.ternary_layers = t.at("layers").get<std::vector<std::string>>();
+      s.ternary.threshold_factor = t.at("threshold_factor").get<double>();
+      s.ternary.per_channel = t.at("per_channel").get<bool>();
+      for (const auto& name : s.ternary_layers) {
+        const int i = net.find(name);
+        if (i < 0 || !net.layers[size_t(i)].has_weights())
+          throw InputError({path, 0, 0}, "ternary.layers", "'" + name + "' is not a weight layer of '" + net.name + "'");
+      }
+    }
     return s;
   } catch (const nlohmann::json::exception& e) {
     throw InputError({path, 0, 0}, "", std::string("malformed checkpoint state: ") + e.what());
   }
+}
+
+IrModel load_model(const Network& net, const std::string& dir, const CheckpointState& st) {
+  IrModel model(net);
+  if (!st.ternary_layers.empty()) {
+    std::vector<bool> flags(net.layers.size(), false);
+    for (const auto& name : st.ternary_layers) flags[size_t(net.find(name))] = true;
+    model->set_ternary(flags, st.ternary);
+  }
+  const std::string file = dir + "/model.pt";
+  if (!fs::exists(file)) throw InputError({file, 0, 0}, "", "checkpoint has no model.pt");
+  try {
+    torch::load(model, file);
+  } catch (const c10::Error& e) {
+    throw InputError({file, 0, 0}, "", std::string("cannot load the model: ") + e.what_without_backtrace());
+  }
+  return model;
 }
 
 void check_geometry(const Network& net, const data::ImageSet& s) {

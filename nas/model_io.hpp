@@ -71,8 +71,13 @@ void save_checkpoint(const std::string& dir, IrModel& model, torch::optim::Optim
 struct CheckpointState {
   int epochs_done = 0;
   Normalization norm;
+  // Layers trained ternary (names; optional in state.json) and their TWN rule.
+  std::vector<std::string> ternary_layers;
+  quant::TernaryParams ternary;
 };
 CheckpointState read_state(const std::string& dir, const Network& net);
+// The checkpoint's network: weights from model.pt, ternary layers as trained.
+IrModel load_model(const Network& net, const std::string& dir, const CheckpointState& st);
 
 // Throws InputError unless the images fit the network's input and its outputs cover the classes.
 void check_geometry(const Network& net, const data::ImageSet& s);

@@ -10,7 +10,9 @@
 #include <nlohmann/json.hpp>
 #include <numeric>
 
+#include "arch/config/arch_config.hpp"
 #include "arch/device/rng.hpp"
+#include "arch/mapping/mapping.hpp"
 #include "nas/ir_model.hpp"
 #include "nas/model_io.hpp"
 #include "workloads/io/toml_reader.hpp"
@@ -38,11 +40,46 @@ void TrainOptions::load(const io::Section& s) {
   threads = int(s.integer("threads", "torch intra-op threads; 0: torch's default", threads, 0, 1024));
   checkpoint_dir = s.string("checkpoint_dir", "directory for checkpoints after every epoch; empty: none", checkpoint_dir);
   resume = s.boolean("resume", "continue from the checkpoint in checkpoint_dir when there is one", resume);
+  freeze_batchnorm = s.boolean("freeze_batchnorm", "batch norm uses its running statistics during training (HWA fine-tuning)",
+                               freeze_batchnorm);
   init_from = s.string("init_from", "checkpoint directory whose weights (and normalisation) to start from; empty: random init",
                        init_from);
   io::Section a = s.table("analog", "hardware-aware training: analog arrays with converters and noise");
   analog.load(a);
   a.finish();
+  io::Section t = s.table("ternary", "TWN ternary weights with straight-through gradients");
+  ternary.load(t);
+  t.finish();
+}
+
+void TernaryTraining::load(const io::Section& s) {
+  layers = s.string("layers", "layers trained ternary: none, ap (those the mapper puts on associative processors), all",
+                    layers, {"none", "ap", "all"});
+  threshold_factor = s.number("threshold_factor", "TWN threshold D as a multiple of mean|w| (Li and Liu 2016: 0.7)",
+                              threshold_factor, 0, 100);
+  per_channel = s.boolean("per_channel", "one threshold and scale per output channel", per_channel);
+  arch = s.string("arch", "arch config whose mapping names the AP layers (layers = \"ap\"); empty: train.analog.arch", arch);
+}
+
+std::vector<bool> TernaryTraining::flags(const Network& net, const std::string& analog_arch) const {
+  std::vector<bool> f(net.layers.size(), false);
+  if (layers == "none") return f;
+  if (layers == "all") {
+    for (int i : net.weight_layers()) f[size_t(i)] = true;
+    return f;
+  }
+  const std::string path = arch.empty() ? analog_arch : arch;
+  if (path.empty())
+    throw InputError({"train.ternary", 0, 0}, "train.ternary.arch",
+                     "layers = \"ap\" needs an arch config (train.ternary.arch or train.analog.arch) to map the network");
+  ArchConfig a = load_arch(path);
+  Mapping m = map_network(net, a);
+  for (int i : net.weight_layers()) f[size_t(i)] = m.layers[size_t(i)].unit == "ap";
+  return f;
+}
+
+void set_threads(int n) {
+  if (n > 0) torch::set_num_threads(n);
 }
 
 std::string progress_line(const EpochReport& r) {
@@ -94,6 +131,10 @@ TrainResult train(const Network& net, const data::ImageSet& train_set, const dat
 
   IrModel model(net);
   if (o.analog.enabled) model->set_analog(o.analog, array_geometry_for(net, o.analog));
+  quant::TernaryParams tp;
+  tp.threshold_factor = o.ternary.threshold_factor;
+  tp.per_channel = o.ternary.per_channel;
+  if (o.ternary.layers != "none") model->set_ternary(o.ternary.flags(net, o.analog.arch), tp);
   auto optimizer = make_optimizer(model, o);
   Normalization norm = Normalization::of(train_set);
   int first_epoch = 0;
@@ -126,6 +167,9 @@ TrainResult train(const Network& net, const data::ImageSet& train_set, const dat
     auto order_t = torch::from_blob(order.data(), {n}, torch::kInt64);
 
     model->train();
+    if (o.freeze_batchnorm)
+      for (size_t i = 0; i < net.layers.size(); ++i)
+        if (net.layers[i].type == LayerType::BatchNorm) model->batchnorm(int(i))->eval();
     double loss_sum = 0, lr = o.lr;
     int64_t correct = 0;
     for (int64_t b = 0; b < batches; ++b) {
@@ -172,9 +216,8 @@ double evaluate_checkpoint(const Network& net, const std::string& dir, const dat
                            const AnalogParams& analog) {
   check_geometry(net, test_set);
   CheckpointState st = read_state(dir, net);
-  IrModel model(net);
+  IrModel model = load_model(net, dir, st);
   if (analog.enabled) model->set_analog(analog, array_geometry_for(net, analog));
-  torch::load(model, dir + "/model.pt");
   TensorSet t(test_set);
   return evaluate(model, t, st.norm, batch).accuracy;
 }

@@ -23,6 +23,20 @@ class Section;
 
 namespace tessera::nas {
 
+// Ternary (TWN) weights with a straight-through gradient during training
+// ([train.ternary]): for the layers the mapper puts on associative-processor
+// units ("ap", needs an arch), every weight layer ("all"), or none.
+struct TernaryTraining {
+  std::string layers = "none";       // none, ap, all
+  double threshold_factor = 0.7;     // TWN (Li and Liu 2016): D = 0.7 mean|w|
+  bool per_channel = false;          // one threshold and alpha per output channel
+  std::string arch;                  // "ap": arch config whose mapping decides; empty: [train.analog] arch
+
+  void load(const io::Section& s);
+  // One flag per IR layer.
+  std::vector<bool> flags(const Network& net, const std::string& analog_arch) const;
+};
+
 struct TrainOptions {
   std::string optimizer = "sgd";   // sgd (with momentum) or adam
   double lr = 0.05;                // initial learning rate
@@ -41,7 +55,13 @@ struct TrainOptions {
   std::string checkpoint_dir;      // empty: no checkpoints; else saved after every epoch
   bool resume = false;             // continue from checkpoint_dir when it holds one
   std::string init_from;           // start from the weights of this checkpoint (fine-tuning); empty: random
+  // Batch norm in evaluation mode during training (running statistics, not
+  // the batch's): for hardware-aware fine-tuning, so that a batch's weight
+  // noise is not normalised away by its own statistics as it cannot be on
+  // the chip, where batch norm is folded into the weights.
+  bool freeze_batchnorm = false;
   AnalogParams analog;             // [train.analog]: hardware-aware training (off by default)
+  TernaryTraining ternary;         // [train.ternary]: TWN weights with straight-through gradients
 
   void load(const io::Section& s);
 };
@@ -60,6 +80,9 @@ struct TrainResult {
   double seconds = 0;               // wall time of this call
   int64_t parameters = 0;           // trainable parameters
 };
+
+// torch's intra-op threads (0: leave the default).
+void set_threads(int n);
 
 // The progress line printed after every epoch.
 std::string progress_line(const EpochReport& r);

@@ -52,7 +52,8 @@ CrossbarArray build_array(const QuantLayer& ql, const Window& w, const CrossbarT
   return a;
 }
 
-void program_array(CrossbarArray& a, const device::Device& dev, int cell_bits, double t_inference, device::Rng& rng) {
+void program_array(CrossbarArray& a, const device::Device& dev, int cell_bits, double t_inference, device::Rng& rng,
+                   device::Rng* reference_rng) {
   // One digit step in conductance; targets are formed as the device's level
   // quantisation forms its levels (k * step), so an ideal device keeps them bit for bit.
   const double g_unit = dev.g_max() / double((int64_t(1) << cell_bits) - 1);
@@ -63,9 +64,19 @@ void program_array(CrossbarArray& a, const device::Device& dev, int cell_bits, d
   // Back to digit units: d * g_read / g_target (g_read / g_unit for an empty
   // cell). The same value as g_read / g_unit, but exactly d when the device
   // reads back its target, so ideal arrays sum to exact integers.
-  for (size_t i = 0; i < g.size(); ++i) {
+  auto to_digits = [&](size_t i, float gi) {
     const double d = double(a.digits[i]);
-    a.read[i] = target[i] > 0 ? float(d * (double(g[i]) / double(target[i]))) : float(double(g[i]) / g_unit);
+    return target[i] > 0 ? float(d * (double(gi) / double(target[i]))) : float(double(gi) / g_unit);
+  };
+  a.read_sum = 0;
+  for (size_t i = 0; i < g.size(); ++i) {
+    a.read[i] = to_digits(i, g[i]);
+    a.read_sum += double(a.read[i]);
+  }
+  a.reference_sum = 0;
+  if (reference_rng) {
+    std::vector<float> g0 = dev.read(cells, 0.0, *reference_rng);
+    for (size_t i = 0; i < g0.size(); ++i) a.reference_sum += double(to_digits(i, g0[i]));
   }
 }
 

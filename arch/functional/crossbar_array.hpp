@@ -32,6 +32,10 @@ struct CrossbarArray {
   // Per logical weight held (in column order): its output channel.
   std::vector<int64_t> weight_channel;
   int ref_col = -1;                 // offset encoding: the reference column
+  // Sums of the read digits over all cells: right after programming (a
+  // reference read, only when drift compensation asks for it) and at the
+  // inference time. Their ratio is the array's drift-compensation gain.
+  double reference_sum = 0, read_sum = 0;
 
   int64_t weights() const { return int64_t(weight_channel.size()); }
 };
@@ -42,7 +46,10 @@ CrossbarArray build_array(const QuantLayer& ql, const Window& w, const CrossbarT
 
 // Programs the digits on `dev` (digit d at conductance d / (2^b - 1) * g_max),
 // reads them `t_inference` seconds later and stores the read conductances in
-// digit units. An ideal device returns the digits exactly.
-void program_array(CrossbarArray& a, const device::Device& dev, int cell_bits, double t_inference, device::Rng& rng);
+// digit units. An ideal device returns the digits exactly. With
+// `reference_rng`, the array is also read at t_inference = 0 from that stream
+// (global drift compensation's reference; the other reads are unchanged).
+void program_array(CrossbarArray& a, const device::Device& dev, int cell_bits, double t_inference, device::Rng& rng,
+                   device::Rng* reference_rng = nullptr);
 
 }  // namespace tessera::functional

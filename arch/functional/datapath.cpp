@@ -19,6 +19,9 @@ uint64_t array_stream(int layer, int replica, int xbar) {
   return (uint64_t(layer) << (kXbarFieldBits + kReplicaFieldBits)) | (uint64_t(replica) << kXbarFieldBits) |
          uint64_t(xbar);
 }
+// Reference reads for drift compensation: the array's id with this bit set
+// (layers stay below 2^15, so it is disjoint from every array id).
+constexpr uint64_t kReferenceStreamBit = uint64_t(1) << 47;
 
 }  // namespace
 
@@ -44,14 +47,21 @@ Datapath::Datapath(const Network& net, const ArchConfig& arch, const Mapping& ma
     h.inputs = {h.layer->activation_bits, tc.dac.bits};
     const device::Device& dev = arch.device_of(h.map->tile_class);
     h.arrays.resize(size_t(h.map->replication));
+    double reference = 0, now = 0;
     for (int r = 0; r < h.map->replication; ++r) {
       for (size_t xi = 0; xi < h.map->xbars.size(); ++xi) {
         CrossbarArray a = build_array(h.q, h.window, h.map->tiling, h.map->xbars[xi], h.weights, tc.dac.bits, tc.adc.bits);
-        device::Rng rng = device::Rng::stream(opt.seed, array_stream(li, r, int(xi)));
-        program_array(a, dev, tc.crossbar.bits_per_cell, opt.t_inference, rng);
+        const uint64_t id = array_stream(li, r, int(xi));
+        device::Rng rng = device::Rng::stream(opt.seed, id);
+        device::Rng ref_rng = device::Rng::stream(opt.seed, id | kReferenceStreamBit);
+        program_array(a, dev, tc.crossbar.bits_per_cell, opt.t_inference, rng,
+                      opt.drift_compensation ? &ref_rng : nullptr);
+        reference += a.reference_sum;
+        now += a.read_sum;
         h.arrays[size_t(r)].push_back(std::move(a));
       }
     }
+    if (opt.drift_compensation && now > 0 && reference > 0) h.gain = reference / now;
     h.codes.assign(size_t(h.layer->in.size()), 0);
     h.qsum.assign(size_t(h.layer->out.c), 0);
     for (int64_t oc = 0; oc < h.layer->out.c; ++oc)
@@ -170,6 +180,8 @@ void Datapath::row_done(int host, int64_t y) {
       double a = double(h.acc[idx]);
       // Offset encoding: the reference column read top_digit * sum(x).
       if (h.weights.encoding == SignedEncoding::Offset) a -= weight_offset * (double(h.ref[idx]) / top);
+      // Drift compensation scales the analog sums (gain 1: unchanged).
+      if (h.gain != 1.0) a *= h.gain;
       // Signed input: every row carried x + 2^(A-1).
       if (input_offset) a -= double(input_offset * h.qsum[size_t(oc)]);
       out.v[idx] = h.q.real(a, oc);

@@ -30,6 +30,11 @@ namespace tessera::functional {
 struct DatapathOptions {
   uint64_t seed = 1;         // device programming and read streams
   double t_inference = 1.0;  // seconds between programming and reading the arrays
+  // Global drift compensation per layer (AIHWKit's idea, applied digitally
+  // after the accumulation): every array is also read right after
+  // programming (its own stream), and the layer's analog sums are scaled by
+  // sum(read digits then) / sum(read digits now) over all its arrays.
+  bool drift_compensation = false;
 };
 
 class Datapath : public sc::FunctionalHooks {
@@ -54,8 +59,18 @@ class Datapath : public sc::FunctionalHooks {
 
   // Inspection (tests, reports).
   const CrossbarArray& array(int host, int replica, int xbar) const;
+  int replicas(int host) const { return int(hosts_.at(size_t(host)).arrays.size()); }
+  int arrays(int host, int replica) const { return int(hosts_.at(size_t(host)).arrays.at(size_t(replica)).size()); }
   int adc_step_log2(int host) const;  // largest ADC step exponent k over the host's arrays
   int hosts() const { return int(hosts_.size()); }
+  // What the host computes with: the layer's quantised weights and input coding,
+  // its weight and input slicing, and its drift-compensation gain (1 without).
+  const QuantLayer& quant(int host) const { return hosts_.at(size_t(host)).q; }
+  const WeightSlicing& weight_slicing(int host) const { return hosts_.at(size_t(host)).weights; }
+  const InputSlicing& input_slicing(int host) const { return hosts_.at(size_t(host)).inputs; }
+  const Window& window(int host) const { return hosts_.at(size_t(host)).window; }
+  double gain(int host) const { return hosts_.at(size_t(host)).gain; }
+  int64_t weight_code_sum(int host, int64_t oc) const { return hosts_.at(size_t(host)).qsum.at(size_t(oc)); }
 
  private:
   struct HostState {
@@ -70,6 +85,7 @@ class Datapath : public sc::FunctionalHooks {
     std::vector<int64_t> codes;     // input activation codes, shaped like the input layer's output
     std::vector<int64_t> acc, ref;  // [oc * positions + p]: shift-and-add sums; reference-column sums
     std::vector<int64_t> qsum;      // per output channel: sum of its weight codes (signed-input correction)
+    double gain = 1.0;              // drift compensation
   };
   void compute_array(HostState& h, const CrossbarArray& a, int64_t y, int64_t x, int64_t p);
   // Rows [y0, y1) of `layer` are final: quantise them for the weight layers that read them.

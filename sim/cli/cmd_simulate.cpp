@@ -14,6 +14,7 @@
 #include "sim/report/report.hpp"
 #include "sim/run/functional.hpp"
 #include "sim/run/simulate.hpp"
+#include "workloads/datasets/dataset.hpp"
 #include "workloads/io/npy.hpp"
 
 namespace tessera::cli {
@@ -31,7 +32,8 @@ void common_options(po::options_description& d, std::string& net, std::string& a
 
 int cmd_simulate(const Args& args) {
   po::options_description desc("simulate options");
-  std::string net, arch, out, csv, trace, vcd_file, output_npy;
+  std::string net, arch, out, csv, trace, vcd_file, output_npy, dataset, data_dir;
+  int64_t images = 0;
   std::vector<std::string> sets;
   FunctionalOptions fopt;
   common_options(desc, net, arch, sets);
@@ -46,22 +48,36 @@ int cmd_simulate(const Args& args) {
       ("seed", po::value(&fopt.seed)->default_value(1), "functional: seed of random weights, random image and device variation")
       ("t-inference", po::value(&fopt.t_inference)->default_value(1.0), "functional: seconds from programming to reading the arrays (drift)")
       ("output-npy", po::value(&output_npy), "functional: write the logits as a float64 .npy here")
+      ("drift-compensation", "functional: per-layer global drift compensation (reference read right after programming)")
+      ("dataset", po::value(&dataset), "functional: run the test set of fashion-mnist, cifar10 or idx on the simulated chip and report accuracy (image 0 is the simulated one)")
+      ("data-dir", po::value(&data_dir), "functional: directory of the data set files")
+      ("images", po::value(&images)->default_value(0), "functional with --dataset: the first N test images (0: all)")
       ("quiet,q", "no console table");
   po::variables_map vm;
   if (!parse(args, desc, vm,
              "tessera simulate --net NAME|FILE [--arch FILE] [--set k=v]... [-o report.json] [--csv layers.csv] "
              "[--trace trace.json] [--vcd waves.vcd] [--clocked] [--functional [--weights DIR] [--input FILE.npy] "
-             "[--seed N] [--t-inference S] [--output-npy FILE]]"))
+             "[--seed N] [--t-inference S] [--output-npy FILE] [--drift-compensation] "
+             "[--dataset NAME [--data-dir DIR] [--images N]]]"))
     return 0;
   const bool functional = vm.count("functional") > 0;
-  for (const char* o : {"weights", "input", "output-npy"})
+  for (const char* o : {"weights", "input", "output-npy", "dataset", "data-dir", "drift-compensation"})
     if (vm.count(o) && !functional)
       throw InputError({"command line", 0, 0}, std::string("--") + o, "only applies with --functional");
+  if (vm.count("input") && vm.count("dataset"))
+    throw InputError({"command line", 0, 0}, "--input", "give either --input or --dataset");
+  if (images < 0) throw InputError({"command line", 0, 0}, "--images", "must not be negative");
+  fopt.drift_compensation = vm.count("drift-compensation") > 0;
   check_output_paths({out, csv, trace, vcd_file, output_npy});
   Inputs in = load_inputs(net, arch, sets);
   Mapping map = map_network(in.net, in.arch);
   Program prog = compile(in.net, in.arch, map);
   CostTable cost(in.arch);
+  data::ImageSet test_set;
+  if (!dataset.empty()) {
+    test_set = data::load_dataset(dataset, data::Split::Test, data_dir);
+    fopt.dataset = &test_set;
+  }
   // Bad weights or images fail here, before the simulation and before any output.
   std::unique_ptr<FunctionalRun> fun = functional ? prepare_functional(in.net, in.arch, map, prog, fopt) : nullptr;
   const bool record = !trace.empty() || !vcd_file.empty();
@@ -73,6 +89,13 @@ int cmd_simulate(const Args& args) {
   run.stats.write_json(stats);
   rep.stats_json = stats;
   if (fun) rep.functional_json = functional_json(*fun, in.net, in.arch, map, prog);
+  std::unique_ptr<DatasetResult> ds;
+  if (fun && fopt.dataset) {
+    ds = std::make_unique<DatasetResult>(run_dataset(*fun, test_set, images));
+    nlohmann::json f = nlohmann::json::parse(rep.functional_json);
+    f["dataset"] = nlohmann::json::parse(dataset_json(*ds));
+    rep.functional_json = f.dump();
+  }
 
   std::ostringstream json, table;
   if (!out.empty()) write_json(rep, json);
@@ -95,6 +118,7 @@ int cmd_simulate(const Args& args) {
     std::cout << fmt::format("simulated  {} model events ({} process activations) in {:.3f} s\n", rep.sim_events,
                              rep.sim_activations, rep.model_wall_s);
     if (fun) std::cout << functional_summary(*fun);
+    if (ds) std::cout << dataset_summary(*ds);
   }
   return 0;
 }

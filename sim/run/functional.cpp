@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -20,14 +21,24 @@ std::unique_ptr<FunctionalRun> prepare_functional(const Network& net, const Arch
   run->options = opt;
   run->q = opt.weights_dir.empty() ? functional::random_weights(net, opt.seed)
                                    : functional::load_weights(net, io::read_weights_manifest(opt.weights_dir, net));
-  run->image = opt.input_file.empty() ? functional::random_input(net.input, opt.seed)
-                                      : functional::read_input(opt.input_file, net.input);
+  if (opt.dataset) {
+    const data::ImageSet& d = *opt.dataset;
+    if (d.channels != net.input.c || d.height != net.input.h || d.width != net.input.w)
+      throw InputError({d.name, 0, 0}, "", fmt::format("images are {}x{}x{}; network '{}' takes {}", d.channels, d.height,
+                                                       d.width, net.name, net.input.str()));
+    if (d.count < 1) throw InputError({d.name, 0, 0}, "", "the data set has no images");
+    run->image = functional::image_from_pixels(d.image(0), net.input, d.name + "[0]");
+  } else {
+    run->image = opt.input_file.empty() ? functional::random_input(net.input, opt.seed)
+                                        : functional::read_input(opt.input_file, net.input);
+  }
   functional::set_input_signedness(net, run->q, run->image.has_negative());
   functional::calibrate(net, run->q, run->image);
   run->reference_logits = functional::logits_of(functional::run_reference(net, run->q, run->image));
   functional::DatapathOptions dopt;
   dopt.seed = opt.seed;
   dopt.t_inference = opt.t_inference;
+  dopt.drift_compensation = opt.drift_compensation;
   run->datapath = std::make_unique<functional::Datapath>(net, arch, map, prog, run->q, dopt);
   run->datapath->begin(run->image);
   return run;
@@ -43,6 +54,7 @@ std::string functional_json(const FunctionalRun& run, const Network& net, const 
   j["input"] = run.image.source;
   j["seed"] = run.options.seed;
   j["t_inference_s"] = run.options.t_inference;
+  j["drift_compensation"] = run.options.drift_compensation;
   j["signed_weights"] = arch.mapping.signed_weights;
   j["logits"] = logits;
   j["argmax"] = c.argmax;
@@ -76,6 +88,47 @@ std::string functional_summary(const FunctionalRun& run) {
   if (c.exact) return s + "logits identical to the integer reference\n";
   return s + fmt::format("logit error max {:.4g}, rms {:.4g}; top-1 {}\n", c.max_abs_error, c.rms_error,
                          c.top1_agrees ? "agrees" : "differs");
+}
+
+}  // namespace tessera
+
+namespace tessera {
+
+DatasetResult run_dataset(FunctionalRun& run, const data::ImageSet& set, int64_t n) {
+  DatasetResult r;
+  r.name = set.name;
+  r.images = std::min<int64_t>(n > 0 ? n : set.count, set.count);
+  const std::vector<double> simulated = run.datapath->logits();
+  const Shape& shape = run.image.real.shape;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int64_t i = 0; i < r.images; ++i) {
+    const std::vector<double> logits = run.datapath->run(functional::image_from_pixels(set.image(i), shape, set.name));
+    if (i == 0) r.first_matches_simulation = logits == simulated;
+    const size_t best = size_t(std::max_element(logits.begin(), logits.end()) - logits.begin());
+    if (best == size_t(set.labels[size_t(i)])) ++r.correct;
+  }
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  r.accuracy = r.images ? double(r.correct) / double(r.images) : 0.0;
+  r.ms_per_image = r.images ? 1e3 * r.seconds / double(r.images) : 0.0;
+  return r;
+}
+
+std::string dataset_json(const DatasetResult& r) {
+  nlohmann::ordered_json j = {{"name", r.name},
+                              {"images", r.images},
+                              {"correct", r.correct},
+                              {"accuracy", r.accuracy},
+                              {"seconds", r.seconds},
+                              {"ms_per_image", r.ms_per_image},
+                              {"first_image_matches_simulation", r.first_matches_simulation}};
+  return j.dump();
+}
+
+std::string dataset_summary(const DatasetResult& r) {
+  return fmt::format("{}: accuracy {:.2f}% ({}/{}) on the simulated chip, {:.2f} ms per image (standalone datapath, "
+                     "one core); image 0 {} the SystemC-driven run\n",
+                     r.name, 100 * r.accuracy, r.correct, r.images, r.ms_per_image,
+                     r.first_matches_simulation ? "equals" : "DIFFERS FROM");
 }
 
 }  // namespace tessera

@@ -13,6 +13,7 @@
 #include "arch/functional/datapath.hpp"
 #include "arch/functional/input_image.hpp"
 #include "arch/functional/quantized_net.hpp"
+#include "workloads/datasets/image_set.hpp"
 
 namespace tessera {
 
@@ -21,6 +22,18 @@ struct FunctionalOptions {
   std::string input_file;   // empty: seeded random uint8 image
   uint64_t seed = 1;
   double t_inference = 1.0;
+  bool drift_compensation = false;          // per-layer global drift compensation (datapath.hpp)
+  const data::ImageSet* dataset = nullptr;  // set: the first image is the simulated one, and run_dataset() runs the rest
+};
+
+// A test set through the standalone datapath (the same code the simulation drove).
+struct DatasetResult {
+  std::string name;
+  int64_t images = 0, correct = 0;
+  double accuracy = 0;
+  double seconds = 0;             // datapath run() over all images
+  double ms_per_image = 0;
+  bool first_matches_simulation = false;  // image 0's logits from run() equal the SystemC-driven ones
 };
 
 struct FunctionalRun {
@@ -39,5 +52,10 @@ std::unique_ptr<FunctionalRun> prepare_functional(const Network& net, const Arch
 std::string functional_json(const FunctionalRun& run, const Network& net, const ArchConfig& arch, const Mapping& map,
                             const Program& prog);
 std::string functional_summary(const FunctionalRun& run);
+
+// After the simulation: images [0, n) of the data set through Datapath::run.
+DatasetResult run_dataset(FunctionalRun& run, const data::ImageSet& set, int64_t n);
+std::string dataset_json(const DatasetResult& r);
+std::string dataset_summary(const DatasetResult& r);
 
 }  // namespace tessera
