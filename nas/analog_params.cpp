@@ -27,6 +27,9 @@ void AnalogParams::load(const io::Section& s) {
                         "(relative to each array's max|W|), exact layers otherwise", periphery);
   noise_scope = s.string("noise_scope", "weight-noise mode: max|W| over the array, or over each output channel's column in it",
                          noise_scope, {"array", "column"});
+  noise_model = s.string("noise_model", "weight-noise model: gaussian (weight_noise x max|W|) or device (the arch's "
+                         "crossbar device programmed per mini-batch; needs arch)", noise_model, {"gaussian", "device"});
+  s.check(noise_model != "device" || !arch.empty() || !enabled, "noise_model", "device noise needs an arch config (arch = ...)");
 }
 
 int converter_steps(int bits) { return bits <= 0 ? 0 : (1 << bits) - 2; }
@@ -35,7 +38,7 @@ std::vector<ArrayGeometry> array_geometry(const Network& net, const AnalogParams
   std::vector<ArrayGeometry> g(net.layers.size());
   for (size_t i = 0; i < g.size(); ++i) {
     if (!net.layers[i].has_weights()) continue;
-    g[i] = {true, p.max_rows, p.max_cols, 1, p.dac_bits, p.adc_bits};
+    g[i] = {true, p.max_rows, p.max_cols, 1, p.dac_bits, p.adc_bits, nullptr};
   }
   return g;
 }
@@ -53,6 +56,7 @@ std::vector<ArrayGeometry> array_geometry(const Network& net, const Mapping& m, 
     g[i].groups_per_array = t.groups_per_xbar;
     g[i].dac_bits = std::min(net.layers[i].activation_bits, tc.dac.bits * t.input_cycles);
     g[i].adc_bits = tc.adc.bits;
+    g[i].device = arch.devices.at(tc.crossbar.device);
   }
   return g;
 }

@@ -16,6 +16,7 @@
 // and signed-weight columns, and block-diagonal packing of small groups.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ struct ArchConfig;
 struct Mapping;
 namespace io {
 class Section;
+}
+namespace device {
+class Device;
 }
 }  // namespace tessera
 
@@ -55,6 +59,14 @@ struct AnalogParams {
   // each output channel (the weight export's per-channel codes put each
   // channel's largest weight at the top code, so device noise scales with it).
   std::string noise_scope = "array";
+  // Weight-noise model. "gaussian": weight_noise max|W| N as above.
+  // "device": each mini-batch programs the weights into differential pairs
+  // of the layer's crossbar device (the arch's device model: PCM's
+  // programming-noise polynomial, RRAM/FeFET Gaussian variation, levels,
+  // stuck-at faults; max|W| of the scope at g_max) and trains on what the
+  // pairs hold: the same device implementation as evaluation and the
+  // simulator's functional mode. Needs `arch`; weight_noise is not used.
+  std::string noise_model = "gaussian";
 
   void load(const io::Section& s);
 };
@@ -69,6 +81,7 @@ struct ArrayGeometry {
   int cols = 0;          // logical output columns per array
   int groups_per_array = 1;  // groups packed block-diagonally (depthwise layers)
   int dac_bits = 0, adc_bits = 0;
+  std::shared_ptr<const device::Device> device;  // the tile class's crossbar device (mapper geometry only)
 };
 
 // One entry per IR layer; only weight layers are analog. Without a mapping:

@@ -1,6 +1,7 @@
 #include "nas/ir_model.hpp"
 
 #include <algorithm>
+#include <limits>
 
 
 
@@ -70,9 +71,15 @@ void IrModelImpl::set_ternary(std::vector<bool> layers, const quant::TernaryPara
 
 torch::Tensor IrModelImpl::effective_weight(int i, const torch::Tensor& w) {
   torch::Tensor e = ternary(i) ? ternarize_ste(w, ternary_params_) : w;
-  if (is_training() && analog_.enabled && !analog_.periphery && analog_.weight_noise > 0 &&
-      array_index_[size_t(i)].index.defined())
-    e = e + array_weight_noise(e, array_index_[size_t(i)], analog_.weight_noise);
+  if (is_training() && analog_.enabled && !analog_.periphery && array_index_[size_t(i)].index.defined()) {
+    if (analog_.noise_model == "device" && geometry_[size_t(i)].device) {
+      // A fresh device stream per layer and mini-batch, drawn from torch's generator (seeded, deterministic).
+      const uint64_t seed = uint64_t(torch::randint(std::numeric_limits<int64_t>::max(), {1}, torch::kInt64).item<int64_t>());
+      e = e + device_weight_noise(e, array_index_[size_t(i)], *geometry_[size_t(i)].device, seed);
+    } else if (analog_.noise_model == "gaussian" && analog_.weight_noise > 0) {
+      e = e + array_weight_noise(e, array_index_[size_t(i)], analog_.weight_noise);
+    }
+  }
   return e;
 }
 

@@ -121,7 +121,7 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(IrModel& model, const Tr
 }  // namespace
 
 TrainResult train(const Network& net, const data::ImageSet& train_set, const data::ImageSet& test_set,
-                  const TrainOptions& o, const ProgressFn& progress) {
+                  const TrainOptions& o, const ProgressFn& progress, const BatchProgressFn& batch_progress) {
   const auto start = Clock::now();
   check_geometry(net, train_set);
   check_geometry(net, test_set);
@@ -191,6 +191,10 @@ TrainResult train(const Network& net, const data::ImageSet& train_set, const dat
       optimizer->step();
       loss_sum += loss.item<double>() * double(m);
       correct += logits.argmax(1).eq(y).sum().item<int64_t>();
+      if (batch_progress) {
+        const double seen = double(std::min(n, (b + 1) * o.batch_size));
+        batch_progress({epoch + 1, o.epochs, b + 1, batches, loss_sum / seen, double(correct) / seen});
+      }
     }
     EvalResult ev = evaluate(model, test_t, norm, o.eval_batch_size);
     EpochReport r;

@@ -89,8 +89,17 @@ std::string progress_line(const EpochReport& r);
 
 using ProgressFn = std::function<void(const EpochReport&)>;
 
+// Where an epoch stands after a mini-batch: running loss and accuracy over
+// the epoch's batches so far (for a progress bar; reporting only).
+struct BatchProgress {
+  int epoch = 0, epochs = 0;
+  int64_t batch = 0, batches = 0;
+  double loss = 0, accuracy = 0;
+};
+using BatchProgressFn = std::function<void(const BatchProgress&)>;
+
 TrainResult train(const Network& net, const data::ImageSet& train_set, const data::ImageSet& test_set,
-                  const TrainOptions& opt, const ProgressFn& progress = {});
+                  const TrainOptions& opt, const ProgressFn& progress = {}, const BatchProgressFn& batch_progress = {});
 
 // Accuracy of the network saved in a checkpoint directory on a data set.
 // With `analog` enabled, the evaluation runs the analog arrays (no training noise).

@@ -87,7 +87,8 @@ WeightExport export_weights(const Network& net, const std::string& net_spec, con
     if (source_through_flatten(net, i) == 0) {
       if (conv && l.groups > 1 && l.in.c > 1)
         throw InputError({dir, 0, 0}, "layers." + l.name, "a grouped convolution reading the image cannot absorb its normalisation");
-      const int64_t kk = conv ? int64_t(l.kernel_h) * l.kernel_w : int64_t(l.in.h) * l.in.w;
+      // A linear layer reads the flattened image in C x H x W order: row r belongs to channel r / (H W).
+      const int64_t kk = conv ? int64_t(l.kernel_h) * l.kernel_w : int64_t(net.input.h) * net.input.w;
       fold_normalization(wd, le.bias, l.out_channels, st.norm.mean, st.norm.std,
                          [kk](int64_t r) { return r / kk; });
     }

@@ -6,7 +6,10 @@
 //     layer or per output channel); the gradient passes to w unchanged;
 //   - weight-noise injection per array: w + sigma * max|W_array| * N, N drawn
 //     per call (per mini-batch), max over the array each weight sits in
-//     (analog_params.hpp: array_index_map); the noise carries no gradient.
+//     (analog_params.hpp: array_index_map); the noise carries no gradient;
+//   - device weight noise: the weights programmed into differential pairs of
+//     a device model (arch/device), max|W| of each array at g_max, read back
+//     as (G+ - G-) / s; the difference to w is the noise (no gradient).
 //
 // Includes <torch/torch.h>: for nas/ translation units only.
 #pragma once
@@ -14,6 +17,10 @@
 #include <torch/torch.h>
 
 #include "workloads/quant/ternary.hpp"
+
+namespace tessera::device {
+class Device;
+}
 
 namespace tessera::nas {
 
@@ -35,5 +42,9 @@ ArrayIndex make_array_index(const std::vector<int64_t>& map, int64_t arrays);
 
 // The noise sigma * max|W_array| * N for every weight (no gradient).
 torch::Tensor array_weight_noise(const torch::Tensor& w, const ArrayIndex& a, double sigma);
+// What programming `dev` adds to w: each array's (or column's) weights mapped
+// to conductance pairs with s = g_max / max|W|, programmed with the device's
+// noise, levels and faults from the stream `seed`, read back minus w.
+torch::Tensor device_weight_noise(const torch::Tensor& w, const ArrayIndex& a, const device::Device& dev, uint64_t seed);
 
 }  // namespace tessera::nas

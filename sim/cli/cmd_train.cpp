@@ -3,6 +3,10 @@
 // the weight export the simulator reads (nas/weight_export.hpp) in DIR/export.
 #include <fmt/format.h>
 
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -21,7 +25,8 @@ int cmd_train(const Args& args) {
   po::options_description desc("train options");
   std::string net_spec, arch, dataset, data_dir, config, out, ternary, init_from;
   std::vector<std::string> sets;
-  double hwa = 0, lr = 0;
+  std::string hwa;
+  double lr = 0;
   int epochs = -1, batch = 0, threads = 0, calibration = 1000;
   int64_t seed = -1;
   desc.add_options()("help,h", "this help")
@@ -31,7 +36,8 @@ int cmd_train(const Args& args) {
       ("dataset", po::value(&dataset), "fashion-mnist, cifar10 or idx (required unless --config names one)")
       ("data-dir", po::value(&data_dir), "directory of the data set files; default: the data set's usual location")
       ("config", po::value(&config), "TOML training config (configs/nas/*.toml); the options here override it")
-      ("hwa", po::value(&hwa), "hardware-aware training: weight noise per mini-batch, relative to max|W| of each weight's array (e.g. 0.08)")
+      ("hwa", po::value(&hwa), "hardware-aware training, per mini-batch: SIGMA, Gaussian weight noise relative to max|W| of each weight's array (e.g. 0.08); "
+                              "or 'device', the weights programmed into the arch's crossbar devices (PCM programming-noise polynomial, RRAM/FeFET variation)")
       ("hwa-periphery", "with --hwa: the full array model (DAC, output noise, ADC per array; slower)")
       ("hwa-scope", po::value<std::string>(), "with --hwa: noise relative to max|W| of the array (default) or of each output channel's column in it (column)")
       ("freeze-batchnorm", "batch norm keeps its running statistics while training (default with --hwa and --init-from)")
@@ -49,7 +55,7 @@ int cmd_train(const Args& args) {
       ("output,o", po::value(&out), "directory for checkpoints, train.json and export/ (required unless --config gives train.checkpoint_dir)");
   po::variables_map vm;
   if (!parse(args, desc, vm,
-             "tessera train --net NAME|FILE --dataset NAME [--arch FILE] [--hwa SIGMA [--hwa-periphery]] "
+             "tessera train --net NAME|FILE --dataset NAME [--arch FILE] [--hwa SIGMA|device [--hwa-periphery]] "
              "[--ternary none|ap|all] [--epochs N] [--seed N] [--config FILE] [-o DIR]"))
     return 0;
 
@@ -77,10 +83,25 @@ int cmd_train(const Args& args) {
   need(!net_spec.empty(), "--net", "give a network (zoo name or file), here or in --config");
   need(!dataset.empty(), "--dataset", "give a data set (fashion-mnist, cifar10, idx), here or in --config");
   if (vm.count("hwa")) {
-    need(hwa >= 0 && hwa <= 10, "--hwa", fmt::format("{} is out of range; allowed: 0 to 10", hwa));
     opt.analog.enabled = true;
-    opt.analog.weight_noise = hwa;
+    if (hwa == "device") {
+      opt.analog.noise_model = "device";
+    } else {
+      size_t used = 0;
+      double sigma = -1;
+      try {
+        sigma = std::stod(hwa, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      need(used == hwa.size() && sigma >= 0 && sigma <= 10, "--hwa",
+           "'" + hwa + "' is not allowed; allowed: a noise level from 0 to 10, or device");
+      opt.analog.noise_model = "gaussian";
+      opt.analog.weight_noise = sigma;
+    }
     opt.analog.periphery = vm.count("hwa-periphery") > 0;
+    need(!(opt.analog.periphery && opt.analog.noise_model == "device"), "--hwa-periphery",
+         "the array periphery model takes a noise level (--hwa SIGMA), not device");
     if (vm.count("hwa-scope")) {
       const std::string sc = vm["hwa-scope"].as<std::string>();
       need(sc == "array" || sc == "column", "--hwa-scope", "'" + sc + "' is not allowed; allowed: array, column");
@@ -127,13 +148,34 @@ int cmd_train(const Args& args) {
   data::ImageSet test_set = data::load_dataset(dataset, data::Split::Test, data_dir);
   std::cout << fmt::format("training {} ({} weights) on {}: {} train / {} test images{}\n", net.name, net.weights(),
                            dataset, train_set.count, test_set.count,
-                           opt.analog.enabled ? fmt::format(", hardware-aware (weight noise {}{})", opt.analog.weight_noise,
+                           opt.analog.enabled ? fmt::format(", hardware-aware ({}{})",
+                                                            opt.analog.noise_model == "device"
+                                                                ? std::string("device weight noise")
+                                                                : fmt::format("weight noise {}", opt.analog.weight_noise),
                                                             opt.analog.periphery ? ", array periphery" : "")
                                               : "")
             << std::flush;
-  nas::TrainResult r = nas::train(net, train_set, test_set, opt, [](const nas::EpochReport& e) {
-    std::cout << nas::progress_line(e) << "\n" << std::flush;
-  });
+  // On a terminal, a bar on stderr shows the epoch's progress, running loss
+  // and accuracy; it is cleared before each epoch's line (stdout stays plain).
+  const bool tty = isatty(fileno(stderr)) != 0;
+  auto last_bar = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+  auto bar = [&](const nas::BatchProgress& b) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!tty || (now - last_bar < std::chrono::milliseconds(100) && b.batch < b.batches)) return;
+    last_bar = now;
+    const int width = 30, done = int(width * b.batch / b.batches);
+    std::cerr << fmt::format("\repoch {:3d}/{} [{}{}] {:3d}%  loss {:.4f}  train {:6.2f}%\033[K", b.epoch, b.epochs,
+                             std::string(size_t(done), '='), std::string(size_t(width - done), ' '),
+                             int(100 * b.batch / b.batches), b.loss, 100 * b.accuracy)
+              << std::flush;
+  };
+  nas::TrainResult r = nas::train(
+      net, train_set, test_set, opt,
+      [&](const nas::EpochReport& e) {
+        if (tty) std::cerr << "\r\033[K" << std::flush;
+        std::cout << nas::progress_line(e) << "\n" << std::flush;
+      },
+      bar);
   std::cout << fmt::format("done: test accuracy {:.2f}%, {} parameters, {:.1f} s\n", 100 * r.test_accuracy, r.parameters,
                            r.seconds);
 
@@ -141,7 +183,8 @@ int cmd_train(const Args& args) {
   j["schema"] = "tessera.train/1";
   j["network"] = net_spec;
   j["dataset"] = dataset;
-  j["hwa"] = opt.analog.enabled ? nlohmann::ordered_json{{"weight_noise", opt.analog.weight_noise},
+  j["hwa"] = opt.analog.enabled ? nlohmann::ordered_json{{"noise_model", opt.analog.noise_model},
+                                                        {"weight_noise", opt.analog.weight_noise},
                                                         {"periphery", opt.analog.periphery},
                                                         {"scope", opt.analog.noise_scope},
                                                         {"arch", opt.analog.arch}}

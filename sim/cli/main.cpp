@@ -1,6 +1,6 @@
 // tessera: cycle-accurate and analytical simulation of in-memory-computing
 // DNN accelerators. Thin dispatcher over the subcommands.
-#include <unistd.h>
+#include <malloc.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -20,16 +20,13 @@ void usage(std::ostream& os) {
 // train and evaluate allocate and free tensors of tens of megabytes per
 // batch; glibc hands blocks above its mmap threshold back to the kernel on
 // every free and the next batch faults them in again (measured: half of
-// evaluate's time in the kernel, twice the run time). The threshold can be
-// raised that far only by the environment at start-up (mallopt caps it at
-// 32 MiB), so these commands re-execute themselves once with it set.
-void tune_allocator(int argc, char** argv) {
-  const std::string cmd = argc > 1 ? argv[1] : "";
-  if ((cmd != "train" && cmd != "evaluate") || std::getenv("TESSERA_MALLOC_TUNED")) return;
-  setenv("TESSERA_MALLOC_TUNED", "1", 1);
-  setenv("MALLOC_MMAP_THRESHOLD_", "4294967296", 0);
-  setenv("MALLOC_TOP_PAD_", "1073741824", 0);
-  execv("/proc/self/exe", argv);  // returns only on failure: then run as we are
+// evaluate's time in the kernel, twice the run time). For these commands
+// large blocks come from the heap instead and the heap is not trimmed, so
+// freed tensors are reused.
+void tune_allocator(const std::string& cmd) {
+  if (cmd != "train" && cmd != "evaluate") return;
+  mallopt(M_MMAP_MAX, 0);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
 }
 }  // namespace
 
@@ -40,7 +37,7 @@ extern "C" int sc_main(int, char**) { return 1; }
 int main(int argc, char** argv) {
   // Keep SystemC's banner out of machine-readable output.
   setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 0);
-  tune_allocator(argc, argv);
+  tune_allocator(argc > 1 ? argv[1] : "");
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
     usage(argc < 2 ? std::cerr : std::cout);
     return argc < 2 ? kExitInputError : 0;

@@ -27,7 +27,7 @@ AnalogParams ideal() {
 }
 
 ArrayGeometry geom(int rows, int cols, int dac, int adc, int groups_per_array = 1) {
-  return {true, rows, cols, groups_per_array, dac, adc};
+  return {true, rows, cols, groups_per_array, dac, adc, nullptr};
 }
 
 double max_diff(const torch::Tensor& a, const torch::Tensor& b) { return (a - b).abs().max().item<double>(); }

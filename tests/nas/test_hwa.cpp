@@ -9,12 +9,14 @@
 #include <set>
 
 #include "arch/config/arch_config.hpp"
+#include "arch/device/registry.hpp"
 #include "arch/device/rng.hpp"
 #include "arch/mapping/mapping.hpp"
 #include "nas/analog_mvm.hpp"
 #include "nas/ir_model.hpp"
 #include "nas/trainer.hpp"
 #include "nas/weight_transforms.hpp"
+#include "workloads/io/toml_reader.hpp"
 #include "workloads/ir/builder.hpp"
 #include "workloads/zoo/zoo.hpp"
 
@@ -64,9 +66,9 @@ TEST(ArrayIndexMap, MatchesTheAnalogPassOnHandCases) {
   b.linear(5, NetBuilder::kLast, "fc");
   Network n = b.build();
   std::vector<ArrayGeometry> g(n.layers.size());
-  g[n.find("grouped")] = {true, 5, 2, 1, 0, 0};
-  g[n.find("depthwise")] = {true, 27, 3, 3, 0, 0};
-  g[n.find("fc")] = {true, 40, 2, 1, 0, 0};
+  g[n.find("grouped")] = {true, 5, 2, 1, 0, 0, nullptr};
+  g[n.find("depthwise")] = {true, 27, 3, 3, 0, 0, nullptr};
+  g[n.find("fc")] = {true, 40, 2, 1, 0, 0, nullptr};
   AnalogParams p;
   p.enabled = true;
   p.dac_bits = p.adc_bits = 0;
@@ -140,6 +142,46 @@ TEST(WeightNoise, RelativeToEachArraysMaxAndWithoutGradient) {
   EXPECT_NEAR(noise.narrow(0, 0, 1000).std().item<double>(), 0.1, 0.01);
   EXPECT_NEAR(noise.narrow(0, 1000, 1000).std().item<double>(), 1.0, 0.1);
   EXPECT_FALSE(noise.requires_grad());
+}
+
+TEST(DeviceWeightNoise, IsWhatTheDevicesPairsHold) {
+  auto device = [](const std::string& toml) {
+    auto doc = io::Document::from_string(toml, "device.toml");
+    return device::DeviceRegistry::create(doc.root());
+  };
+  // Every weight at its array's max (+1 or -3): the driven cell sits at g_max
+  // with N(0, sigma g_max), the other cell at 0, clipped at 0: held =
+  // max (1 + sigma N1 - sigma max(0, N2)), so the noise relative to max has
+  // mean -sigma E[max(0, N)] = -sigma / sqrt(2 pi) and variance
+  // sigma^2 (1 + 1/2 - 1/(2 pi)) (hand-computed).
+  const double sigma = 0.05, pi = std::acos(-1.0);
+  const int64_t n = 20000;
+  auto w = torch::cat({torch::ones({n}), torch::full({n}, -3.0)});
+  std::vector<int64_t> idx(size_t(2 * n));
+  for (int64_t i = 0; i < 2 * n; ++i) idx[size_t(i)] = i / n;
+  const ArrayIndex a = make_array_index(idx, 2);
+  auto rram = device("impl = \"rram\"\nsigma = 0.05\n");
+  auto noise = device_weight_noise(w, a, *rram, 11);
+  const double mean = -sigma / std::sqrt(2 * pi), sd = sigma * std::sqrt(1.5 - 1 / (2 * pi));
+  auto pos = noise.narrow(0, 0, n), neg = noise.narrow(0, n, n) / -3.0;
+  EXPECT_NEAR(pos.mean().item<double>(), mean, 4 * sd / std::sqrt(double(n)));
+  EXPECT_NEAR(neg.mean().item<double>(), mean, 4 * sd / std::sqrt(double(n)));
+  EXPECT_NEAR(pos.std().item<double>(), sd, 0.03 * sd);
+  EXPECT_NEAR(neg.std().item<double>(), sd, 0.03 * sd);
+  EXPECT_FALSE(noise.requires_grad());
+  // The same seed draws the same noise; another seed other noise.
+  EXPECT_TRUE(torch::equal(noise, device_weight_noise(w, a, *rram, 11)));
+  EXPECT_FALSE(torch::equal(noise, device_weight_noise(w, a, *rram, 12)));
+  // Ideal cells hold the weights (up to float rounding of w / max * g_max).
+  auto ideal = device("impl = \"rram\"\n");
+  auto mixed = torch::linspace(-2, 2, 1001);
+  std::vector<int64_t> one(1001, 0);
+  EXPECT_LT(device_weight_noise(mixed, make_array_index(one, 1), *ideal, 3).abs().max().item<double>(), 1e-6);
+  // Four levels: weights snap to multiples of max / 3 per cell.
+  auto levels = device("impl = \"rram\"\nlevels = 4\n");
+  auto held = mixed + device_weight_noise(mixed, make_array_index(one, 1), *levels, 3);
+  EXPECT_NEAR(held[1000].item<double>(), 2.0, 1e-6);
+  EXPECT_NEAR(held[725].item<double>(), 2.0 / 3, 1e-6);  // w = 0.9 snaps to 2/3 (nearest of 0, 2/3, 4/3, 2)
 }
 
 TEST(Ternary, EqualsTheTwnOfQuantAndPassesGradientsStraight) {

@@ -71,6 +71,7 @@ const std::string kChip = " --arch isaac --set tile_class.isaac.adc.bits=9";
 const std::string& data_dir() {
   static std::string d = [] {
     std::string dir = tmp("data");
+    fs::create_directories(dir);
     write_split(dir, "train", 300, 1);
     write_split(dir, "t10k", 100, 2);
     return dir;
@@ -171,12 +172,15 @@ TEST(NasCli, BadInputExitsTwoAndWritesNothing) {
       "evaluate --net fmnist-cnn" + kChip + " --weights " + exp + data,  // export of another network
       "train" + kNet + data + " --hwa 0.05 --hwa-scope row -o " + tmp("t1"),
       "train" + kNet + data + " --hwa-periphery -o " + tmp("t2"),
+      "train" + kNet + data + " --hwa lots -o " + tmp("t4"),
+      "train" + kNet + data + " --hwa device --hwa-periphery -o " + tmp("t5"),
       "train" + kNet + data,  // no output directory
       "train" + kNet + data + " --ternary ap --arch nosuchchip -o " + tmp("t3"),
       "simulate" + kNet + kChip + " --dataset idx --data-dir " + data_dir(),  // --dataset without --functional
   };
   for (const auto& args : bad) {
-    Result r = run(args + " -o " + out);
+    // Evaluations and simulations would write a report to `out`; train lines name their own directory (or none).
+    Result r = run(args.rfind("train", 0) == 0 ? args : args + " -o " + out);
     EXPECT_EQ(r.code, 2) << args << "\n" << r.out;
     EXPECT_FALSE(fs::exists(out)) << args;
   }
