@@ -7,6 +7,8 @@
 //   weight noise  + Gaussian noise relative to max|W| of each weight's array,
 //                 redrawn per mini-batch (arrays as the mapper cuts the
 //                 layers on the arch); the definition of HWA training;
+//   device noise  the weights programmed per mini-batch into the arch's
+//                 crossbar devices (--hwa device);
 //   periphery     the full array model (DAC, output noise, ADC per array),
 //                 reported separately: it is much slower.
 // The modes alternate in rounds so that a change of machine load affects all alike.
@@ -52,7 +54,7 @@ int main(int argc, char** argv) {
     int64_t images = 0;
     int steps;
   };
-  auto make = [&](const char* name, bool analog, bool periphery, int mode_steps) {
+  auto make = [&](const char* name, bool analog, bool periphery, int mode_steps, const char* noise_model = "gaussian") {
     torch::manual_seed(1);
     Mode m{name, nas::IrModel(net), nullptr, 0, 0, mode_steps};
     if (analog) {
@@ -60,6 +62,7 @@ int main(int argc, char** argv) {
       p.enabled = true;
       p.periphery = periphery;
       p.weight_noise = 0.08;
+      p.noise_model = noise_model;
       p.arch = arch;
       m.model->set_analog(p, nas::array_geometry_for(net, p));
     }
@@ -69,6 +72,7 @@ int main(int argc, char** argv) {
   std::vector<Mode> modes;
   modes.push_back(make("plain", false, false, steps));
   modes.push_back(make("weight noise", true, false, steps));
+  modes.push_back(make("device noise", true, false, steps, "device"));
   modes.push_back(make("periphery", true, true, std::max(1, steps / 6)));
 
   int64_t cursor = 0;
@@ -101,5 +105,7 @@ int main(int argc, char** argv) {
   }
   std::printf("weight-noise HWA costs %.1f%% of plain training throughput\n",
               100 * (1 - (double(modes[1].images) / modes[1].seconds) / plain));
+  std::printf("device-noise HWA costs %.1f%% of plain training throughput\n",
+              100 * (1 - (double(modes[2].images) / modes[2].seconds) / plain));
   return 0;
 }
