@@ -210,6 +210,10 @@ TrainResult train(const Network& net, const data::ImageSet& train_set, const dat
     result.epochs.push_back(r);
     if (progress) progress(r);
   }
+  // No epoch ran (epochs = 0, or a resumed run already complete): the checkpoint
+  // still holds the model as it stands, so it can be exported and evaluated.
+  if (result.epochs.empty() && !o.checkpoint_dir.empty() && !(o.resume && fs::exists(o.checkpoint_dir + "/state.json")))
+    save_checkpoint(o.checkpoint_dir, model, *optimizer, first_epoch, norm, net);
   result.test_accuracy = result.epochs.empty() ? evaluate(model, test_t, norm, o.eval_batch_size).accuracy
                                                : result.epochs.back().test_accuracy;
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();

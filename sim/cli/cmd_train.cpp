@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -146,6 +147,14 @@ int cmd_train(const Args& args) {
   if (opt.analog.enabled || opt.ternary.layers == "ap") map_network(net, load_arch(opt.analog.arch, opt.analog.arch_sets));
   data::ImageSet train_set = data::load_dataset(dataset, data::Split::Train, data_dir);
   data::ImageSet test_set = data::load_dataset(dataset, data::Split::Test, data_dir);
+  // Every input is checked; the output directory exists before the first epoch, so a run of
+  // any length can write its checkpoints and report (and a bad path fails before training).
+  {
+    std::error_code ec;
+    std::filesystem::create_directories(opt.checkpoint_dir, ec);
+    need(!ec && std::filesystem::is_directory(opt.checkpoint_dir), "--output",
+         "cannot create directory '" + opt.checkpoint_dir + "'" + (ec ? ": " + ec.message() : ""));
+  }
   std::cout << fmt::format("training {} ({} weights) on {}: {} train / {} test images{}\n", net.name, net.weights(),
                            dataset, train_set.count, test_set.count,
                            opt.analog.enabled ? fmt::format(", hardware-aware ({}{})",

@@ -107,6 +107,15 @@ TEST(TrainCli, CheckpointsTrainReportAndExport) {
   EXPECT_EQ(m["layers"]["fc2"]["scale"].size(), 10u);
 }
 
+TEST(TrainCli, ZeroEpochsStillWritesItsReportAndExport) {
+  // No checkpoint is saved without an epoch: the output directory must exist anyway.
+  const std::string o = tmp("zero") + "/nested";
+  Result r = run("train" + kNet + " --dataset idx --data-dir " + data_dir() + " --epochs 0 --threads 1 -o " + o);
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_TRUE(fs::exists(o + "/train.json"));
+  EXPECT_TRUE(fs::exists(o + "/export/manifest.json"));
+}
+
 TEST(EvaluateCli, ReportWithMonteCarloAndAvm) {
   const std::string rep = tmp("eval.json");
   Result r = run("evaluate" + kNet + kChip + " --set device.rram.sigma=0.1 --weights " + trained() +
@@ -175,6 +184,7 @@ TEST(NasCli, BadInputExitsTwoAndWritesNothing) {
       "train" + kNet + data + " --hwa lots -o " + tmp("t4"),
       "train" + kNet + data + " --hwa device --hwa-periphery -o " + tmp("t5"),
       "train" + kNet + data,  // no output directory
+      "train" + kNet + data + " -o /proc/tessera-cannot-create",  // an output directory that cannot be made
       "train" + kNet + data + " --ternary ap --arch nosuchchip -o " + tmp("t3"),
       "simulate" + kNet + kChip + " --dataset idx --data-dir " + data_dir(),  // --dataset without --functional
   };
