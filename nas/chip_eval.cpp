@@ -8,6 +8,7 @@
 #include "arch/compile/program.hpp"
 #include "arch/functional/datapath.hpp"
 #include "arch/mapping/mapping.hpp"
+#include "nas/ir_model.hpp"
 #include "nas/model_io.hpp"
 
 namespace tessera::nas {
@@ -200,40 +201,11 @@ class ChipModel {
       case LayerType::Conv2d:
       case LayerType::Linear:
         return weight_layer(hosts_[size_t(host_of_[size_t(i)])], l, x);
-      case LayerType::Relu:
-        return torch::relu(x);
       case LayerType::BatchNorm:  // folded into the weights: the identity
-      case LayerType::Input:
         return x;
-      case LayerType::MaxPool:
-        return F::max_pool2d(x, F::MaxPool2dFuncOptions({l.kernel_h, l.kernel_w})
-                                    .stride({l.stride_h, l.stride_w})
-                                    .padding({l.pad_h, l.pad_w})
-                                    .dilation({l.dilation_h, l.dilation_w}));
-      case LayerType::AvgPool:
-        return F::avg_pool2d(x, F::AvgPool2dFuncOptions({l.kernel_h, l.kernel_w})
-                                    .stride({l.stride_h, l.stride_w})
-                                    .padding({l.pad_h, l.pad_w}));
-      case LayerType::GlobalAvgPool:
-        return x.mean({2, 3}, true);
-      case LayerType::Add: {
-        torch::Tensor s;
-        for (int p : l.inputs) {
-          torch::Tensor t = out[size_t(p)];
-          if (t.size(1) < l.out.c) t = F::pad(t, F::PadFuncOptions({0, 0, 0, 0, 0, l.out.c - t.size(1)}));
-          s = s.defined() ? s + t : t;
-        }
-        return s;
-      }
-      case LayerType::Concat: {
-        std::vector<torch::Tensor> parts;
-        for (int p : l.inputs) parts.push_back(out[size_t(p)]);
-        return torch::cat(parts, 1);
-      }
-      case LayerType::Flatten:
-        return x.reshape({x.size(0), l.out.c, 1, 1});
+      default:
+        return weightless_layer_forward(l, out);
     }
-    return x;
   }
 
   const Network& net_;

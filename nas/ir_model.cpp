@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <stdexcept>
 
 
 
@@ -83,13 +84,53 @@ torch::Tensor IrModelImpl::effective_weight(int i, const torch::Tensor& w) {
   return e;
 }
 
+torch::Tensor weightless_layer_forward(const Layer& l, const std::vector<torch::Tensor>& outs) {
+  const torch::Tensor& x = outs[size_t(l.inputs.empty() ? 0 : l.inputs[0])];
+  switch (l.type) {
+    case LayerType::Input:
+      return x;
+    case LayerType::MaxPool:
+      return F::max_pool2d(x, F::MaxPool2dFuncOptions({l.kernel_h, l.kernel_w})
+                                  .stride({l.stride_h, l.stride_w})
+                                  .padding({l.pad_h, l.pad_w})
+                                  .dilation({l.dilation_h, l.dilation_w}));
+    case LayerType::AvgPool:
+      return F::avg_pool2d(x, F::AvgPool2dFuncOptions({l.kernel_h, l.kernel_w})
+                                  .stride({l.stride_h, l.stride_w})
+                                  .padding({l.pad_h, l.pad_w}));
+    case LayerType::GlobalAvgPool:
+      return x.mean({2, 3}, /*keepdim=*/true);
+    case LayerType::Add: {
+      torch::Tensor sum;
+      for (int p : l.inputs) {
+        torch::Tensor t = outs[size_t(p)];
+        if (t.size(1) < l.out.c) t = F::pad(t, F::PadFuncOptions({0, 0, 0, 0, 0, l.out.c - t.size(1)}));
+        sum = sum.defined() ? sum + t : t;
+      }
+      return sum;
+    }
+    case LayerType::Concat: {
+      std::vector<torch::Tensor> parts;
+      for (int p : l.inputs) parts.push_back(outs[size_t(p)]);
+      return torch::cat(parts, 1);
+    }
+    case LayerType::Relu:
+      return torch::relu(x);
+    case LayerType::Flatten:
+      return x.reshape({x.size(0), l.out.c, 1, 1});
+    case LayerType::Conv2d:
+    case LayerType::Linear:
+    case LayerType::BatchNorm:
+      break;
+  }
+  throw std::logic_error("weightless_layer_forward: layer '" + l.name + "' has weights or batch norm");
+}
+
 torch::Tensor IrModelImpl::layer_forward(int i, const std::vector<torch::Tensor>& outs) {
   const Layer& l = net_.layers[i];
   const torch::Tensor& x = outs[l.inputs.empty() ? 0 : l.inputs[0]];
   ArrayContext ctx{i, source_, 0};
   switch (l.type) {
-    case LayerType::Input:
-      return x;
     case LayerType::Conv2d: {
       // The array model: with its periphery, or whenever a device supplies the arrays' weights.
       const bool arrays = analog_.enabled && geometry_[i].analog && (analog_.periphery || source_);
@@ -117,39 +158,11 @@ torch::Tensor IrModelImpl::layer_forward(int i, const std::vector<torch::Tensor>
                                   : F::linear(xf, effective_weight(i, linear_[i]->weight), linear_[i]->bias);
       return y.reshape({x.size(0), l.out_channels, 1, 1});
     }
-    case LayerType::MaxPool:
-      return F::max_pool2d(x, F::MaxPool2dFuncOptions({l.kernel_h, l.kernel_w})
-                                  .stride({l.stride_h, l.stride_w})
-                                  .padding({l.pad_h, l.pad_w})
-                                  .dilation({l.dilation_h, l.dilation_w}));
-    case LayerType::AvgPool:
-      return F::avg_pool2d(x, F::AvgPool2dFuncOptions({l.kernel_h, l.kernel_w})
-                                  .stride({l.stride_h, l.stride_w})
-                                  .padding({l.pad_h, l.pad_w}));
-    case LayerType::GlobalAvgPool:
-      return x.mean({2, 3}, /*keepdim=*/true);
-    case LayerType::Add: {
-      torch::Tensor sum;
-      for (int p : l.inputs) {
-        torch::Tensor t = outs[p];
-        if (t.size(1) < l.out.c) t = F::pad(t, F::PadFuncOptions({0, 0, 0, 0, 0, l.out.c - t.size(1)}));
-        sum = sum.defined() ? sum + t : t;
-      }
-      return sum;
-    }
-    case LayerType::Concat: {
-      std::vector<torch::Tensor> parts;
-      for (int p : l.inputs) parts.push_back(outs[p]);
-      return torch::cat(parts, 1);
-    }
-    case LayerType::Relu:
-      return torch::relu(x);
     case LayerType::BatchNorm:
       return bn_[i]->forward(x);
-    case LayerType::Flatten:
-      return x.reshape({x.size(0), l.out.c, 1, 1});
+    default:
+      return weightless_layer_forward(l, outs);
   }
-  return x;
 }
 
 std::vector<torch::Tensor> IrModelImpl::forward_all(torch::Tensor x) {

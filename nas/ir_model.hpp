@@ -24,6 +24,13 @@
 
 namespace tessera::nas {
 
+// The forward pass of a layer without weights (input, pooling, global
+// pooling, add, concat, ReLU, flatten) with the conventions above; `outs`
+// holds the outputs of the layers before it. The training model and the chip
+// evaluation (chip_eval.cpp) both compute these layers here. Throws for
+// weight and batch-norm layers, which each caller computes its own way.
+torch::Tensor weightless_layer_forward(const Layer& l, const std::vector<torch::Tensor>& outs);
+
 class IrModelImpl : public torch::nn::Module {
  public:
   explicit IrModelImpl(const Network& net);

@@ -3,15 +3,11 @@
 // nothing written).
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "../support/run_tessera.hpp"
 #include "workloads/io/npy.hpp"
 #include "workloads/io/weights_manifest.hpp"
 
@@ -20,33 +16,10 @@ using namespace tessera;
 using json = nlohmann::json;
 
 namespace {
-struct Result {
-  int code;
-  std::string out;
-};
-
-Result run(const std::string& args) {
-  std::string cmd = std::string(TESSERA_BINARY_DIR) + "/tessera " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  while (size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-std::string tmp(const std::string& name) {
-  fs::path d = fs::path(::testing::TempDir()) / ("tessera_func_" + std::to_string(::getpid()));
-  fs::create_directories(d);
-  return (d / name).string();
-}
-
-json read_json(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return json::parse(ss.str());
-}
+using tessera::testing::Result;
+Result run(const std::string& args) { return tessera::testing::run_tessera(args); }
+std::string tmp(const std::string& name) { return tessera::testing::temp_path(name); }
+json read_json(const std::string& path) { return json::parse(tessera::testing::slurp(path)); }
 
 const std::string kLossless = " --set tile_class.isaac.adc.bits=9";
 }  // namespace

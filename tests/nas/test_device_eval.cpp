@@ -11,35 +11,14 @@
 #include "nas/trainer.hpp"
 #include "workloads/io/toml_reader.hpp"
 #include "workloads/ir/builder.hpp"
+#include "../device/device_helpers.hpp"
+#include "nas_helpers.hpp"
 
 using namespace tessera;
 using namespace tessera::nas;
 
-namespace {
-
-std::unique_ptr<device::Device> make_device(const std::string& toml) {
-  auto doc = io::Document::from_string(toml, "device.toml");
-  return device::DeviceRegistry::create(doc.root());
-}
-
-// Two classes of 1x4x4 images, bright left half or bright right half (as in test_trainer.cpp).
-data::ImageSet halves(int count, uint64_t seed) {
-  device::Rng rng(seed);
-  data::ImageSet s;
-  s.name = "halves";
-  s.count = count;
-  s.channels = 1;
-  s.height = s.width = 4;
-  s.classes = 2;
-  for (int i = 0; i < count; ++i) {
-    s.labels.push_back(uint8_t(i % 2));
-    for (int r = 0; r < 4; ++r)
-      for (int c = 0; c < 4; ++c) s.images.push_back(uint8_t(((c < 2) == (i % 2 == 0) ? 150 : 60) + int(rng.bits() % 50)));
-  }
-  return s;
-}
-
-}  // namespace
+using tessera::device::test::make_device;
+using tessera::nas::test::halves;
 
 TEST(DeviceArrays, IdealDeviceHoldsTheTargetWeights) {
   auto sram = make_device("impl = 'sram'");

@@ -21,29 +21,15 @@
 #include "nas/weight_export.hpp"
 #include "workloads/io/weights_manifest.hpp"
 #include "workloads/ir/builder.hpp"
+#include "nas_helpers.hpp"
 
 using namespace tessera;
 using namespace tessera::nas;
 namespace fs = std::filesystem;
 
-namespace {
+using tessera::nas::test::halves;
 
-data::ImageSet halves(int count, uint64_t seed, int size) {
-  device::Rng rng(seed);
-  data::ImageSet s;
-  s.name = "halves";
-  s.count = count;
-  s.channels = 1;
-  s.height = s.width = size;
-  s.classes = 2;
-  for (int i = 0; i < count; ++i) {
-    s.labels.push_back(uint8_t(i % 2));
-    for (int r = 0; r < size; ++r)
-      for (int c = 0; c < size; ++c)
-        s.images.push_back(uint8_t(((c < size / 2) == (i % 2 == 0) ? 150 : 60) + int(rng.bits() % 50)));
-  }
-  return s;
-}
+namespace {
 
 // conv (no padding: the normalisation folds exactly) + BN + ReLU, then a classifier.
 Network tiny_bn() {

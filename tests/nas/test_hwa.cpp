@@ -9,19 +9,22 @@
 #include <set>
 
 #include "arch/config/arch_config.hpp"
-#include "arch/device/registry.hpp"
 #include "arch/device/rng.hpp"
 #include "arch/mapping/mapping.hpp"
 #include "nas/analog_mvm.hpp"
 #include "nas/ir_model.hpp"
 #include "nas/trainer.hpp"
 #include "nas/weight_transforms.hpp"
-#include "workloads/io/toml_reader.hpp"
 #include "workloads/ir/builder.hpp"
 #include "workloads/zoo/zoo.hpp"
+#include "../device/device_helpers.hpp"
+#include "nas_helpers.hpp"
 
 using namespace tessera;
 using namespace tessera::nas;
+
+using tessera::device::test::make_device;
+using tessera::nas::test::halves;
 
 namespace {
 
@@ -38,22 +41,6 @@ struct Recorder : ArrayWeightSource {
     return w;
   }
 };
-
-data::ImageSet halves(int count, uint64_t seed) {
-  device::Rng rng(seed);
-  data::ImageSet s;
-  s.name = "halves";
-  s.count = count;
-  s.channels = 1;
-  s.height = s.width = 4;
-  s.classes = 2;
-  for (int i = 0; i < count; ++i) {
-    s.labels.push_back(uint8_t(i % 2));
-    for (int r = 0; r < 4; ++r)
-      for (int c = 0; c < 4; ++c) s.images.push_back(uint8_t(((c < 2) == (i % 2 == 0) ? 150 : 60) + int(rng.bits() % 50)));
-  }
-  return s;
-}
 
 }  // namespace
 
@@ -145,10 +132,6 @@ TEST(WeightNoise, RelativeToEachArraysMaxAndWithoutGradient) {
 }
 
 TEST(DeviceWeightNoise, IsWhatTheDevicesPairsHold) {
-  auto device = [](const std::string& toml) {
-    auto doc = io::Document::from_string(toml, "device.toml");
-    return device::DeviceRegistry::create(doc.root());
-  };
   // Every weight at its array's max (+1 or -3): the driven cell sits at g_max
   // with N(0, sigma g_max), the other cell at 0, clipped at 0: held =
   // max (1 + sigma N1 - sigma max(0, N2)), so the noise relative to max has
@@ -160,7 +143,7 @@ TEST(DeviceWeightNoise, IsWhatTheDevicesPairsHold) {
   std::vector<int64_t> idx(size_t(2 * n));
   for (int64_t i = 0; i < 2 * n; ++i) idx[size_t(i)] = i / n;
   const ArrayIndex a = make_array_index(idx, 2);
-  auto rram = device("impl = \"rram\"\nsigma = 0.05\n");
+  auto rram = make_device("impl = \"rram\"\nsigma = 0.05\n");
   auto noise = device_weight_noise(w, a, *rram, 11);
   const double mean = -sigma / std::sqrt(2 * pi), sd = sigma * std::sqrt(1.5 - 1 / (2 * pi));
   auto pos = noise.narrow(0, 0, n), neg = noise.narrow(0, n, n) / -3.0;
@@ -173,12 +156,12 @@ TEST(DeviceWeightNoise, IsWhatTheDevicesPairsHold) {
   EXPECT_TRUE(torch::equal(noise, device_weight_noise(w, a, *rram, 11)));
   EXPECT_FALSE(torch::equal(noise, device_weight_noise(w, a, *rram, 12)));
   // Ideal cells hold the weights (up to float rounding of w / max * g_max).
-  auto ideal = device("impl = \"rram\"\n");
+  auto ideal = make_device("impl = \"rram\"\n");
   auto mixed = torch::linspace(-2, 2, 1001);
   std::vector<int64_t> one(1001, 0);
   EXPECT_LT(device_weight_noise(mixed, make_array_index(one, 1), *ideal, 3).abs().max().item<double>(), 1e-6);
   // Four levels: weights snap to multiples of max / 3 per cell.
-  auto levels = device("impl = \"rram\"\nlevels = 4\n");
+  auto levels = make_device("impl = \"rram\"\nlevels = 4\n");
   auto held = mixed + device_weight_noise(mixed, make_array_index(one, 1), *levels, 3);
   EXPECT_NEAR(held[1000].item<double>(), 2.0, 1e-6);
   EXPECT_NEAR(held[725].item<double>(), 2.0 / 3, 1e-6);  // w = 0.9 snaps to 2/3 (nearest of 0, 2/3, 4/3, 2)

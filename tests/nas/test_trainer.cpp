@@ -8,33 +8,14 @@
 #include "arch/device/rng.hpp"
 #include "nas/trainer.hpp"
 #include "workloads/ir/builder.hpp"
+#include "nas_helpers.hpp"
 
 using namespace tessera;
 using namespace tessera::nas;
 
-namespace {
+using tessera::nas::test::halves;
 
-// 1x4x4 images in two classes: class 0 bright on the left half, class 1 on the
-// right half, with per-pixel noise. A linear classifier separates them.
-data::ImageSet halves(int count, uint64_t seed) {
-  device::Rng rng(seed);
-  data::ImageSet s;
-  s.name = "halves";
-  s.count = count;
-  s.channels = 1;
-  s.height = s.width = 4;
-  s.classes = 2;
-  for (int i = 0; i < count; ++i) {
-    const uint8_t label = uint8_t(i % 2);
-    s.labels.push_back(label);
-    for (int r = 0; r < 4; ++r)
-      for (int c = 0; c < 4; ++c) {
-        const bool bright = (c < 2) == (label == 0);
-        s.images.push_back(uint8_t((bright ? 150 : 60) + int(rng.bits() % 50)));
-      }
-  }
-  return s;
-}
+namespace {
 
 Network tiny() {
   NetBuilder b("tiny", {1, 4, 4});
