@@ -85,6 +85,7 @@ int cmd_evaluate(const Args& args) {
   need(batch >= 1, "--batch-size", "must be at least 1");
   need(calibration >= 1, "--calibration-images", "must be at least 1");
   need(export_dir.empty() || !checkpoint.empty(), "--export", "only applies with --checkpoint");
+  check_output_paths({out});  // a bad report path fails before the evaluation, not after it
   nas::ChipEvalOptions opt;
   opt.times_s = parse_times(times);
   opt.runs = runs;

@@ -151,6 +151,7 @@ TEST(NasCli, BadInputExitsTwoAndWritesNothing) {
       "evaluate" + kNet + kChip + " --weights " + noscale + data,
       "evaluate" + kNet + kChip + " --checkpoint " + broken + data,
       "evaluate" + kNet + kChip + " --weights " + exp + " --dataset mnist-ish",
+      "evaluate" + kNet + kChip + " --weights " + exp + data + " -o " + tmp("no-such-dir") + "/r.json",
       "evaluate --net fmnist-cnn" + kChip + " --weights " + exp + data,  // export of another network
       "train" + kNet + data + " --hwa 0.05 --hwa-scope row -o " + tmp("t1"),
       "train" + kNet + data + " --hwa-periphery -o " + tmp("t2"),
