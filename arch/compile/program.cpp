@@ -25,7 +25,12 @@ void digital_ops(const Layer& l, EventCounts& e) {
     case LayerType::MaxPool:
     case LayerType::AvgPool: add(e, Event::PoolOp, double(l.out.size()) * l.kernel_h * l.kernel_w); break;
     case LayerType::GlobalAvgPool: add(e, Event::PoolOp, double(l.in.size())); break;
-    default: break;  // batch norm is folded into the convolution; concat and flatten are addressing
+    case LayerType::BatchNorm: break;  // folded into the convolution
+    case LayerType::Concat:
+    case LayerType::Flatten: break;  // addressing
+    case LayerType::Input:
+    case LayerType::Conv2d:
+    case LayerType::Linear: break;  // not digital layers
   }
 }
 

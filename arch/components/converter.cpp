@@ -2,7 +2,8 @@
 
 #include <cmath>
 
-#include "workloads/io/registry.hpp"
+#include "workloads/base/registry.hpp"
+#include "workloads/io/toml_reader.hpp"
 
 namespace tessera {
 
@@ -17,7 +18,6 @@ class FixedCost : public ConverterCostModel {
   }
   double energy_pj(int, double) const override { return e_; }
   double area_mm2(int, double) const override { return a_; }
-  std::string describe() const override { return "fixed"; }
 
  private:
   double e_, a_;
@@ -38,7 +38,6 @@ class ScaledCost : public ConverterCostModel {
   double area_mm2(int bits, double rate) const override {
     return a_ * std::ldexp(1.0, bits - ref_bits_) * (rate / ref_rate_);
   }
-  std::string describe() const override { return "scaled"; }
 
  private:
   int ref_bits_;
@@ -55,7 +54,6 @@ class WaldenCost : public ConverterCostModel {
   }
   double energy_pj(int bits, double) const override { return fom_ * std::ldexp(1.0, bits) * 1e-3; }
   double area_mm2(int bits, double) const override { return area_per_step_ * std::ldexp(1.0, bits) * 1e-6; }
-  std::string describe() const override { return "walden"; }
 
  private:
   double fom_, area_per_step_;
@@ -75,7 +73,7 @@ void ConverterParams::load(const io::Section& s, const std::string& kind) {
     count = int(s.integer("count", "ADCs per IMA; the IMA's columns are shared evenly among them", count, 1, 1 << 20));
   }
   leakage_mw = s.number("leakage_mw", "static power per converter (mW)", leakage_mw, 0, 1e6);
-  cost = io::Registry<ConverterCostModel>::instance().create(s, "scaled", "cost");
+  cost = Registry<ConverterCostModel>::create(s, "scaled", "cost");
   s.finish();
 }
 

@@ -15,7 +15,6 @@ class ConverterCostModel {
   virtual ~ConverterCostModel() = default;
   virtual double energy_pj(int bits, double rate_gsps) const = 0;  // per conversion
   virtual double area_mm2(int bits, double rate_gsps) const = 0;   // per converter
-  virtual std::string describe() const = 0;
 };
 
 struct ConverterParams {

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <set>
 
-#include "arch/device/registry.hpp"
+#include "arch/device/device.hpp"
 
 namespace tessera {
 
@@ -111,23 +111,23 @@ ArchConfig read_arch(const io::Section& root) {
   // Devices: [device.NAME] sections, each with impl = a registered model.
   auto devs = root.table("device", "cell technologies: [device.NAME] with impl = pcm, rram, fefet or sram");
   if (root.describing()) {
-    device::DeviceRegistry::create(devs.table("NAME", "one device model"));
+    device::Device::create(devs.table("NAME", "one device model"));
   } else {
     for (const auto& name : devs.free_keys()) {
-      a.devices[name] = device::DeviceRegistry::create(devs.table(name, "device model", true));
+      a.devices[name] = device::Device::create(devs.table(name, "device model", true));
     }
   }
   for (size_t i = 0; i < a.tile_classes.size() && !root.describing(); ++i) {
     const auto& xb = a.tile_classes[i].crossbar;
     if (!a.devices.count(xb.device)) {
       bool known = false;
-      for (const auto& e : device::DeviceRegistry::entries()) known |= e.name == xb.device;
+      for (const auto& e : Registry<device::Device>::entries()) known |= e.name == xb.device;
       if (!known) {
         classes[i].table("crossbar", "").fail("device", "no [device." + xb.device + "] section and no device model named '" +
-                                                            xb.device + "'; models: " + device::DeviceRegistry::names());
+                                                            xb.device + "'; models: " + Registry<device::Device>::names());
       }
       auto doc = io::Document::from_string("impl = \"" + xb.device + "\"\n", "default device '" + xb.device + "'");
-      a.devices[xb.device] = device::DeviceRegistry::create(doc.root());
+      a.devices[xb.device] = device::Device::create(doc.root());
     }
     const auto& dev = *a.devices[xb.device];
     const int levels = dev.options().levels;

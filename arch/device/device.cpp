@@ -26,9 +26,13 @@ void DeviceOptions::load(const io::Section& s) {
                                  wire_resistance_ohm, 0, 1e6);
 }
 
-void Device::configure(const io::Section& s) {
-  opt_.load(s);
-  load(s);
+std::unique_ptr<Device> Device::create(const io::Section& s) {
+  DeviceOptions opt;
+  opt.load(s);  // shared by every implementation: declared once, outside the variants
+  auto d = Registry<Device>::create(s);
+  d->opt_ = opt;
+  s.finish();
+  return d;
 }
 
 float Device::quantize(float g) const {

@@ -8,8 +8,9 @@
 // exponents, stuck-at faults); `read` gives the conductances seen at a time
 // after programming and redraws what changes per read (read noise).
 //
-// Implementations register by name (registry.hpp) and are chosen by the
-// `impl` key of their config section. Options shared by all of them:
+// Implementations register by name (TESSERA_DEVICE, on the shared registry of
+// workloads/base/registry.hpp) and are chosen by the `impl` key of their
+// config section; `create` builds one from a section. Options shared by all of them:
 //   g_max_us, g_min_us   conductance range
 //   levels               finite programmable levels (0: continuous)
 //   stuck_at_min/max     fraction of devices stuck at g_min / g_max
@@ -17,10 +18,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "arch/device/rng.hpp"
+#include "workloads/base/registry.hpp"
 
 namespace tessera::io {
 class Section;
@@ -57,9 +60,20 @@ class Device {
  public:
   virtual ~Device() = default;
 
-  // Reads the shared options and this implementation's parameters; the
-  // registry calls it and then `finish()` on the section.
-  void configure(const io::Section& s);
+  // The implementation named by `s.impl`, with the shared options and its own
+  // parameters read from `s`; rejects unknown names (listing the registered
+  // ones) and unknown keys. In describe mode every implementation declares its
+  // parameters (under `s.variant(name)`) and the first is returned.
+  static std::unique_ptr<Device> create(const io::Section& s);
+
+  // The registry's factory for one implementation (see TESSERA_DEVICE).
+  template <class Impl>
+  static std::unique_ptr<Device> make(const io::Section& s, const char* impl) {
+    std::unique_ptr<Device> d = std::make_unique<Impl>();
+    d->impl_ = impl;
+    d->load(s);
+    return d;
+  }
 
   const std::string& impl() const { return impl_; }
   const DeviceOptions& options() const { return opt_; }
@@ -87,9 +101,11 @@ class Device {
   virtual void read_cells(const ProgrammedCells& p, double t_inference, Rng& rng, float* g) const = 0;
 
  private:
-  friend class DeviceRegistry;
   std::string impl_;
   DeviceOptions opt_;
 };
 
 }  // namespace tessera::device
+
+#define TESSERA_DEVICE(Impl, name, description) \
+  TESSERA_REGISTER_FACTORY(::tessera::device::Device, name, description, ::tessera::device::Device::make<Impl>(s, name))

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "arch/device/registry.hpp"
 #include "workloads/io/toml_reader.hpp"
 
 namespace tessera::device {

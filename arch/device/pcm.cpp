@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "arch/device/registry.hpp"
 #include "workloads/io/toml_reader.hpp"
 
 namespace tessera::device {

@@ -4,7 +4,6 @@
 #include <algorithm>
 
 #include "arch/device/device.hpp"
-#include "arch/device/registry.hpp"
 
 namespace tessera::device {
 

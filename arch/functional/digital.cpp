@@ -87,10 +87,13 @@ void digital_rows(const Layer& l, const std::vector<const Tensor*>& in, Tensor& 
       // C order: the flattened index is c * H * W + y * W + x, as in PyTorch.
       std::copy(x.v.begin(), x.v.end(), out.v.begin());
       return;
-    default:
-      throw std::logic_error(std::string("digital_rows: layer '") + l.name + "' (" + to_string(l.type) +
-                             ") is not a digital layer");
+    case LayerType::Input:
+    case LayerType::Conv2d:
+    case LayerType::Linear:
+      break;
   }
+  throw std::logic_error(std::string("digital_rows: layer '") + l.name + "' (" + to_string(l.type) +
+                         ") is not a digital layer");
 }
 
 }  // namespace tessera::functional

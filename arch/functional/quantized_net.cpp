@@ -113,9 +113,16 @@ std::vector<bool> signed_outputs(const Network& net, bool image_signed) {
       case LayerType::Conv2d:
       case LayerType::Linear: s[i] = true; break;
       case LayerType::Relu: s[i] = false; break;
-      default:
-        // Pooling, add, concat, flatten, batch norm (identity): negative if any input is.
+      case LayerType::MaxPool:
+      case LayerType::AvgPool:
+      case LayerType::GlobalAvgPool:
+      case LayerType::Add:
+      case LayerType::Concat:
+      case LayerType::Flatten:
+      case LayerType::BatchNorm:  // the identity once folded
+        // Negative if any input is.
         for (int p : l.inputs) s[i] = s[i] || s[size_t(p)];
+        break;
     }
   }
   return s;

@@ -4,7 +4,8 @@
 #include <cstdlib>
 
 #include "arch/noc/topology.hpp"
-#include "workloads/io/registry.hpp"
+#include "workloads/base/registry.hpp"
+#include "workloads/io/toml_reader.hpp"
 
 namespace tessera {
 namespace {
@@ -15,7 +16,6 @@ class Mesh : public Topology {
     concentration_ = int(s.integer("concentration", "tiles attached to one router", 1, 1, 64));
     width_ = int(s.integer("routers_per_row", "mesh width in routers (0: square-ish)", 0, 0, 1 << 12));
   }
-  std::string name() const override { return "mesh"; }
   void attach(int tiles) override {
     tiles_ = tiles;
     routers_ = (tiles + concentration_ - 1) / concentration_;
@@ -65,7 +65,6 @@ class Mesh : public Topology {
 class Bus : public Topology {
  public:
   explicit Bus(const io::Section&) {}
-  std::string name() const override { return "bus"; }
   void attach(int tiles) override { tiles_ = tiles; }
   int routers() const override { return 1; }
   int tiles_per_router() const override { return tiles_; }
@@ -87,7 +86,7 @@ TESSERA_REGISTER(Topology, Mesh, "mesh", "2D mesh, XY routing, optional concentr
 TESSERA_REGISTER(Topology, Bus, "bus", "one shared bus")
 
 void NocParams::load(const io::Section& s) {
-  topology = io::Registry<Topology>::instance().create(s, "mesh");
+  topology = Registry<Topology>::create(s, "mesh");
   flit_bits = int(s.integer("flit_bits", "link width: bits per flit", flit_bits, 1, 1 << 12));
   hop_cycles = int(s.integer("hop_cycles", "head-flit latency per router hop (cycles)", hop_cycles, 1, 1 << 12));
   router_ports = int(s.integer("router_ports", "router ports (flits moved per cycle at peak)", router_ports, 1, 64));

@@ -13,7 +13,6 @@ namespace io { class Section; }
 class Topology {
  public:
   virtual ~Topology() = default;
-  virtual std::string name() const = 0;
   // Called once with the chip's tile count.
   virtual void attach(int tiles) = 0;
   virtual int routers() const = 0;

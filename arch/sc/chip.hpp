@@ -14,7 +14,7 @@
 #include "arch/sc/functional_hooks.hpp"
 #include "arch/sc/noc.hpp"
 #include "arch/sc/tile.hpp"
-#include "sim/stats/stats.hpp"
+#include "workloads/base/stats.hpp"
 
 namespace tessera::sc {
 

@@ -19,7 +19,7 @@
 #include "arch/sc/buffer.hpp"
 #include "arch/sc/clock.hpp"
 #include "arch/sc/noc.hpp"
-#include "sim/stats/stats.hpp"
+#include "workloads/base/stats.hpp"
 
 namespace tessera::sc {
 

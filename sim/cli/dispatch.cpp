@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "workloads/io/error.hpp"
+#include "workloads/base/error.hpp"
 
 namespace tessera::cli {
 

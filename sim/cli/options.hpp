@@ -6,7 +6,7 @@
 #include <iostream>
 
 #include "sim/cli/commands.hpp"
-#include "workloads/io/error.hpp"
+#include "workloads/base/error.hpp"
 
 namespace tessera::cli {
 

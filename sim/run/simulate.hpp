@@ -9,7 +9,7 @@
 
 #include "arch/compile/run_result.hpp"
 #include "arch/sc/chip.hpp"
-#include "sim/stats/stats.hpp"
+#include "workloads/base/stats.hpp"
 #include "sim/trace/trace.hpp"
 
 namespace tessera {

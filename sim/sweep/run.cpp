@@ -12,7 +12,7 @@
 #include "sim/sweep/metrics.hpp"
 #include "sim/sweep/progress.hpp"
 #include "workloads/base/results_store.hpp"
-#include "workloads/io/error.hpp"
+#include "workloads/base/error.hpp"
 
 namespace tessera::sweep {
 

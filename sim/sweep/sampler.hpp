@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "sim/sweep/spec.hpp"
-#include "workloads/io/registry.hpp"
+#include "workloads/base/registry.hpp"
 
 namespace tessera::sweep {
 
@@ -23,7 +23,7 @@ class Sampler {
   virtual bool enumerates() const = 0;
 };
 
-using SamplerRegistry = io::Registry<Sampler>;
+using SamplerRegistry = Registry<Sampler>;
 
 // A value of a range axis at u in [0, 1) (log-uniform, lattice and integer
 // rounding as the axis asks).

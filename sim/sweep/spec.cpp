@@ -140,7 +140,7 @@ static SweepSpec read_spec(const io::Section& root, const std::string& path) {
   }
 
   auto sm = root.table("sampler", "how points are drawn from the axes");
-  spec.sampler_impl = SamplerRegistry::instance().create(sm, "grid");
+  spec.sampler_impl = SamplerRegistry::create(sm, "grid");
   spec.sampler = sm.string("impl", "", "grid");
 
   std::set<std::string> keys;

@@ -118,7 +118,10 @@ SumOfTerms recount_greedy(SumOfTerms s, int min_uses) {
     for (auto it = count.begin(); it != count.end(); ++it)
       if (best == count.end() || it->second > best->second) best = it;
     if (best == count.end() || best->second < min_uses) return s;
-    auto [a, b, rel] = best->first;
+    // Plain variables, not structured bindings: C++17 lambdas cannot capture those (clang refuses).
+    int32_t a, b;
+    int rel;
+    std::tie(a, b, rel) = best->first;
     const int32_t t = s.inputs + int32_t(s.temps.size());
     s.temps.push_back({a, b, int8_t(rel ? -1 : 1)});
     for (auto& o : s.outputs) {

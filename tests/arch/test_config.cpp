@@ -84,7 +84,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"bad_adc_share.toml", "tile_class[0].adc.count: the IMA's 128 columns cannot be shared evenly by 3 ADCs"},
         BadCase{"bad_unknown_key.toml", "bad_unknown_key.toml:7:1: tile_class[0].crossbar.colums: unknown key (did you mean 'cols'?)"},
         BadCase{"bad_type.toml", "bad_type.toml:2:13: chip.clock_ghz: expected a number, found a string"},
-        BadCase{"bad_noc_impl.toml", "bad_noc_impl.toml:3:8: chip.noc.impl: unknown value 'torus'; allowed: mesh, bus"},
+        BadCase{"bad_noc_impl.toml", "bad_noc_impl.toml:3:8: chip.noc.impl: unknown value 'torus'; allowed: bus, mesh"},
         BadCase{"bad_missing_chip.toml", "chip: missing required table"},
         BadCase{"bad_duplicate_class.toml", "bad_duplicate_class.toml:6:8: tile_class[1].name: duplicate class name 't'"},
         BadCase{"bad_layer_class.toml", "bad_layer_class.toml:6:9: mapping.layers.conv1: no tile class named 'big'; classes: t"},

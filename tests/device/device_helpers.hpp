@@ -6,14 +6,14 @@
 #include <string>
 #include <vector>
 
-#include "arch/device/registry.hpp"
+#include "arch/device/device.hpp"
 #include "workloads/io/toml_reader.hpp"
 
 namespace tessera::device::test {
 
 inline std::unique_ptr<Device> make_device(const std::string& toml) {
   auto doc = io::Document::from_string(toml, "device.toml");
-  return DeviceRegistry::create(doc.root());
+  return Device::create(doc.root());
 }
 
 template <class T>

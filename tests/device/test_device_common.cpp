@@ -47,7 +47,7 @@ TEST(Rng, StreamsAreReproducibleAndDistinct) {
 }
 
 TEST(DeviceRegistry, ListsAndSelectsImplementations) {
-  EXPECT_EQ(DeviceRegistry::names(), "fefet, pcm, rram, sram");
+  EXPECT_EQ(Registry<Device>::names(), "fefet, pcm, rram, sram");
   EXPECT_EQ(make_device("impl = 'sram'")->impl(), "sram");
   EXPECT_NE(dynamic_cast<PcmDevice*>(make_device("impl = 'pcm'").get()), nullptr);
   std::string e = error_of([] { make_device("impl = 'mram'"); });
@@ -67,16 +67,25 @@ TEST(DeviceRegistry, ListsAndSelectsImplementations) {
 
 TEST(DeviceRegistry, DescribeModeListsEveryImplementationsParameters) {
   auto doc = io::Document::describer();
-  DeviceRegistry::create(doc.root());
+  Device::create(doc.root());
   std::vector<std::string> paths;
   for (const auto& p : doc.described()) paths.push_back(p.path);
-  for (const char* key : {"impl", "g_max_us", "levels", "stuck_at_min", "wire_resistance_ohm", "prog_coeff", "t0_s",
-                          "t_read_s", "sigma", "device_rate"})
+  // Shared options once; each implementation's own parameters under its variant.
+  for (const char* key : {"impl", "g_max_us", "levels", "stuck_at_min", "wire_resistance_ohm", "{impl=pcm}.prog_coeff",
+                          "{impl=pcm}.t0_s", "{impl=pcm}.t_read_s", "{impl=rram}.sigma", "{impl=fefet}.device_rate"})
     EXPECT_NE(std::find(paths.begin(), paths.end(), key), paths.end()) << key;
-  for (const auto& p : doc.described())
+  EXPECT_EQ(std::count(paths.begin(), paths.end(), "g_max_us"), 1);
+  for (const auto& p : doc.described()) {
     if (p.path == "g_max_us") {
       EXPECT_EQ(p.default_value, "25");
     }
+    if (p.path == "{impl=rram}.device_rate") {
+      EXPECT_EQ(p.default_value, "1");
+    }
+    if (p.path == "{impl=fefet}.device_rate") {
+      EXPECT_EQ(p.default_value, "2");
+    }
+  }
 }
 
 TEST(Gaussian, SigmaWithNacimDeviceRates) {

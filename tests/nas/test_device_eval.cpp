@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "arch/device/registry.hpp"
+#include "arch/device/device.hpp"
 #include "nas/device_arrays.hpp"
 #include "nas/device_eval.hpp"
 #include "nas/trainer.hpp"

@@ -141,7 +141,7 @@ TEST(SweepSampler, LatinHypercubeUsesEveryStratumOnce) {
   a.max = 1;
   a.integer = false;
   auto doc = io::Document::from_string("impl = \"lhs\"\nsamples = 10\nseed = 3\n", "lhs");
-  auto sampler = sweep::SamplerRegistry::instance().create(doc.root(), "grid");
+  auto sampler = sweep::SamplerRegistry::create(doc.root(), "grid");
   auto rows = sampler->sample({a, a});
   ASSERT_EQ(rows.size(), 10u);
   for (size_t k = 0; k < 2; ++k) {

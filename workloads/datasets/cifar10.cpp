@@ -4,7 +4,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "workloads/io/error.hpp"
+#include "workloads/base/error.hpp"
 
 namespace tessera::data {
 

@@ -4,7 +4,7 @@
 
 #include "workloads/datasets/cifar10.hpp"
 #include "workloads/datasets/fashion_mnist.hpp"
-#include "workloads/io/error.hpp"
+#include "workloads/base/error.hpp"
 
 namespace tessera::data {
 

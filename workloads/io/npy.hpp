@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "workloads/io/error.hpp"
+#include "workloads/base/error.hpp"
 
 namespace tessera::io {
 

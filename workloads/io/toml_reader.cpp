@@ -49,8 +49,12 @@ std::string type_name(const toml::node& n) {
     case toml::node_type::integer: return "an integer";
     case toml::node_type::floating_point: return "a number";
     case toml::node_type::boolean: return "a boolean";
-    default: return "a date/time";
+    case toml::node_type::date:
+    case toml::node_type::time:
+    case toml::node_type::date_time: return "a date/time";
+    case toml::node_type::none: break;
   }
+  return "nothing";
 }
 
 std::string range_text(double min, double max) {

@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include "workloads/io/error.hpp"
+#include "workloads/base/error.hpp"
 
 namespace toml {
 inline namespace v3 {

@@ -24,7 +24,7 @@
 #include <string>
 #include <vector>
 
-#include "workloads/io/error.hpp"
+#include "workloads/base/error.hpp"
 #include "workloads/ir/network.hpp"
 
 namespace tessera::io {

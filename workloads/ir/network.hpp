@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "workloads/io/error.hpp"
+#include "workloads/base/error.hpp"
 
 namespace tessera {
 

@@ -1,4 +1,4 @@
-#include "sim/stats/stats.hpp"
+#include "workloads/base/stats.hpp"
 
 #include <cmath>
 #include <cstdio>

@@ -1,4 +1,4 @@
-#include "workloads/io/error.hpp"
+#include "workloads/base/error.hpp"
 
 namespace tessera {
 
