@@ -66,7 +66,7 @@ EventCounts host_events(const ArchConfig& arch, const Network& net, const Progra
       e += transfer_events(arch, t.tile, ps.home_tile, ps.bits, true, false).scaled(positions);
   }
   for (const auto& rt : h.sends) {
-    const double rows = double(net.layers[rt.layer].out.h);
+    const double rows = double(rt.rows);
     e += transfer_events(arch, rt.src_tile, endpoint(prog, rt.dst_tile), rt.bits_per_row, true, rt.dst_tile >= 0)
              .scaled(rows);
   }
@@ -75,29 +75,102 @@ EventCounts host_events(const ArchConfig& arch, const Network& net, const Progra
 
 namespace {
 
+// The load on the network's links: every row transfer holds each link of its
+// route for its flits, at the earliest gap from the time its head gets there
+// (virtual cut-through: the next link hop_cycles later). Transfers are placed
+// as their rows complete, host by host in dependency order, so a transfer
+// never waits for one that became ready after it on the same link.
+class LinkLoad {
+ public:
+  explicit LinkLoad(const ArchConfig& arch) : arch_(arch), busy_(size_t(arch.noc.topology->links())) {}
+
+  // Cycle at which the last flit of `bits` sent at `ready` from src reaches dst.
+  int64_t deliver(int src, int dst, int64_t bits, int64_t ready) {
+    if (src == dst || bits <= 0) return ready;
+    arch_.noc.topology->route(src, dst, route_);
+    const int64_t f = flits(arch_, bits);
+    int64_t t = ready;
+    for (size_t i = 0; i < route_.size(); ++i) {
+      if (i > 0) t += arch_.noc.hop_cycles;
+      t = place(busy_[size_t(route_[i])], t, f);
+    }
+    return t + f;
+  }
+
+ private:
+  // Earliest start >= t of `len` cycles free on a link; marks them busy.
+  static int64_t place(std::map<int64_t, int64_t>& busy, int64_t t, int64_t len) {
+    auto it = busy.upper_bound(t);
+    if (it != busy.begin() && std::prev(it)->second > t) t = std::prev(it)->second;
+    while (it != busy.end() && it->first < t + len) t = std::max(t, (it++)->second);
+    // Merge with touching neighbours so that a run of back-to-back transfers stays one interval.
+    int64_t start = t, end = t + len;
+    if (it != busy.end() && it->first == end) {
+      end = it->second;
+      it = busy.erase(it);
+    }
+    if (it != busy.begin() && std::prev(it)->second == start) {
+      std::prev(it)->second = end;
+    } else {
+      busy.emplace_hint(it, start, end);
+    }
+    return t;
+  }
+
+  const ArchConfig& arch_;
+  std::vector<std::map<int64_t, int64_t>> busy_;  // per link: busy intervals, start -> end
+  std::vector<int> route_;
+};
+
 struct Analytical {
   const Network& net;
   const ArchConfig& arch;
   const Program& prog;
   RunResult res;
   std::vector<std::vector<int64_t>> row_time;  // per network layer: when each output row is complete
+  LinkLoad links{arch};
+  // (layer, consumer host) -> per row: when it is in every tile buffer of the
+  // host that reads it (prefix maximum: rows are read in order).
+  std::map<std::pair<int, int>, std::vector<int64_t>> arrived;
+  std::vector<std::tuple<int64_t, int, size_t, int64_t>> output_arrivals;  // (cycle, src tile, send, row)
 
-  // Latest arrival of `layer`'s rows at any tile of host `dst` (transfer latency, no contention).
-  int64_t arrival_latency(int layer, int dst) const {
-    int64_t lat = -1;
-    const auto& list = prog.host_of_layer[layer] >= 0 && net.layers[layer].type != LayerType::Input
-                           ? prog.hosts[prog.host_of_layer[layer]].sends
-                           : prog.input_sends;
-    for (const auto& rt : list) {
-      if (rt.layer != layer || rt.dst_host != dst) continue;
-      lat = std::max(lat, arrival_cycles(arch, prog, rt));
+  // Sends the rows of a host's (or the input stream's) layers as they complete.
+  void send_rows(const std::vector<RowTransfer>& sends) {
+    std::vector<std::tuple<int64_t, int, size_t, int64_t>> order;  // (ready, src tile, send, row), as the NoC arbitrates
+    for (size_t i = 0; i < sends.size(); ++i) {
+      const auto& times = row_time[sends[i].layer];
+      for (int64_t r = 0; r < std::min<int64_t>(sends[i].rows, int64_t(times.size())); ++r)
+        order.emplace_back(times[r], sends[i].src_tile, i, r);
     }
-    return lat < 0 ? 0 : lat;
+    std::sort(order.begin(), order.end());
+    for (const auto& [ready, src, i, r] : order) {
+      const RowTransfer& rt = sends[i];
+      const int64_t at = links.deliver(endpoint(prog, rt.src_tile), endpoint(prog, rt.dst_tile), rt.bits_per_row, ready);
+      if (rt.dst_tile < 0) {
+        output_arrivals.emplace_back(at, rt.src_tile, i, r);
+        continue;
+      }
+      auto& v = arrived[{rt.layer, rt.dst_host}];
+      if (int64_t(v.size()) < rt.rows) v.resize(size_t(rt.rows), 0);
+      const int64_t written = at + write_cycles(rt.bits_per_row, arch.unit_buffer(prog.hosts[rt.dst_host].tile_class).width_bits);
+      v[size_t(r)] = std::max(v[size_t(r)], written);
+    }
+    for (auto& [key, v] : arrived)
+      for (size_t r = 1; r < v.size(); ++r) v[r] = std::max(v[r], v[r - 1]);
+  }
+
+  // When the first `rows` rows of `layer` are in host `dst`'s buffers.
+  int64_t arrival(int layer, int dst, int64_t rows) const {
+    if (rows <= 0) return 0;
+    const auto it = arrived.find({layer, dst});
+    if (it == arrived.end() || it->second.empty()) return 0;
+    return it->second[size_t(std::min<int64_t>(rows, int64_t(it->second.size())) - 1)];
   }
 
   void input_stream() {
     for (size_t x = 0; x < prog.input_rows_at.size(); ++x)
       if (!prog.input_rows_at[x].empty()) row_time[x] = prog.input_rows_at[x];
+    send_rows(prog.input_sends);
   }
 
   void run() {
@@ -122,7 +195,6 @@ struct Analytical {
       const int64_t round_gate = h.round > 0 ? round_end[h.round - 1] + prog.reload_cycles + 1 : 0;
 
       const auto& in_rows = row_time[h.input_layer];
-      const int64_t in_lat = arrival_latency(h.input_layer, hi);
       std::vector<int64_t> free(S, 0), start0(S), startn(S);
       row_time[h.layer].assign(h.layer_rows, 0);
       int64_t own_done = 0;
@@ -130,13 +202,13 @@ struct Analytical {
       std::vector<int64_t> done_rows(h.hosted.size(), 0);
       for (int64_t y = 0; y < h.out_rows; ++y) {
         int64_t need = layered ? int64_t(in_rows.size()) : h.fetch_need[y];
-        int64_t avail = in_rows[need - 1] + in_lat;
+        int64_t avail = arrival(h.input_layer, hi, need);
         avail = std::max({avail, layered && gate > 0 ? gate + 1 : 0, round_gate});
         int64_t remote = 0;
         for (const auto& rn : h.post_needs) {
           const auto& rt = row_time[rn.layer];
           int64_t rows = layered ? int64_t(rt.size()) : rn.rows[y];
-          if (rows > 0) remote = std::max(remote, rt[rows - 1] + arrival_latency(rn.layer, hi));
+          if (rows > 0) remote = std::max(remote, arrival(rn.layer, hi, rows));
         }
         // start_s(k) = max_{j<=s} [ T_j + sum_{i=j}^{s-1} l_i + k * max_{j<=i<=s} o_i ]
         std::vector<int64_t> T(free);
@@ -175,6 +247,7 @@ struct Analytical {
       }
       gate = hr.end;
       round_end[h.round] = std::max(round_end[h.round], hr.end);
+      send_rows(h.sends);
     }
 
     // The output leaves through the entry tile and the off-chip interface, one
@@ -182,19 +255,10 @@ struct Analytical {
     int64_t end = 0;
     const int out_host = prog.host_of_layer[prog.output_layer];
     if (out_host >= 0) {
-      const auto& rows = row_time[prog.output_layer];
       int64_t offchip_free = 0;
-      for (size_t r = 0; r < rows.size(); ++r) {
-        std::vector<std::tuple<int64_t, int, int64_t>> arrivals;  // (cycle, src tile, bits)
-        for (const auto& rt : prog.hosts[out_host].sends) {
-          if (rt.dst_tile >= 0 || rt.layer != prog.output_layer) continue;
-          arrivals.emplace_back(rows[r] + transfer_cycles(arch, rt.src_tile, prog.input_entry_tile, rt.bits_per_row),
-                                rt.src_tile, rt.bits_per_row);
-        }
-        std::sort(arrivals.begin(), arrivals.end());
-        for (const auto& [arrive, src, bits] : arrivals)
-          offchip_free = std::max(offchip_free, arrive) + offchip_cycles(prog, bits);
-      }
+      std::sort(output_arrivals.begin(), output_arrivals.end());
+      for (const auto& [arrive, src, i, r] : output_arrivals)
+        offchip_free = std::max(offchip_free, arrive) + offchip_cycles(prog, prog.hosts[out_host].sends[i].bits_per_row);
       end = offchip_free;
     }
     for (const auto& hr : res.hosts) end = std::max(end, hr.end);
@@ -202,7 +266,7 @@ struct Analytical {
 
     res.io_events = prog.io_events;
     for (const auto& rt : prog.input_sends) {
-      const double rows = double(net.layers[rt.layer].out.h);
+      const double rows = double(rt.rows);
       res.io_events += transfer_events(arch, prog.input_entry_tile, rt.dst_tile, rt.bits_per_row, false, true).scaled(rows);
     }
     res.reload_events = prog.reload_events.scaled(prog.rounds - 1);
@@ -214,7 +278,7 @@ struct Analytical {
 
 RunResult analytical_run(const Network& net, const ArchConfig& arch, const Program& prog) {
   auto t0 = std::chrono::steady_clock::now();
-  Analytical a{net, arch, prog, {}, {}};
+  Analytical a{net, arch, prog, {}, {}, LinkLoad(arch), {}, {}};
   a.run();
   a.res.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return a.res;
