@@ -192,6 +192,17 @@ TEST(Simulate, AnalyticalCountsLinkLoad) {
   }
 }
 
+// With weight reload every image runs all rounds, and the next one needs the
+// first round's weights programmed again: the throughput is below 1 / latency.
+TEST(Simulate, ThroughputWithWeightReloadIncludesReprogramming) {
+  std::string out = temp_path("reload.json");
+  Result r = run_tessera("estimate --net resnet18 --set tile_class.isaac.count=8 --set mapping.weight_reload=true -o " + out);
+  ASSERT_EQ(r.code, 0) << r.out;
+  json j = json::parse(slurp(out));
+  ASSERT_GT(j["arch"]["weight_reload_rounds"].get<int>(), 1);
+  EXPECT_LT(j["metrics"]["throughput_fps"].get<double>(), j["metrics"]["latency_fps"].get<double>());
+}
+
 TEST(Simulate, TraceAndVcd) {
   std::string trace = temp_path("t.json"), vcd = temp_path("w.vcd");
   Result r = run_tessera("simulate -q --net mlp --trace " + trace + " --vcd " + vcd);
