@@ -394,7 +394,7 @@ Mapping map_network(const Network& net, const ArchConfig& arch) {
         TileShare sh;
         sh.tile = lm.first_tile + int(u);
         sh.input_channels = l.in.c;
-        sh.distinct_rows = l.matrix_rows() * (l.type == LayerType::Conv2d ? l.groups : 1);
+        sh.distinct_rows = l.matrix_rows() * l.group_count();
         sh.first_output = l.out.c * u / units;
         sh.home_outputs = l.out.c * (u + 1) / units - sh.first_output;
         lm.tiles.push_back(sh);

@@ -122,7 +122,7 @@ int64_t Layer::matrix_cols() const {
 
 int64_t Layer::weights() const {
   if (!has_weights()) return 0;
-  return matrix_rows() * matrix_cols() * (type == LayerType::Conv2d ? groups : 1);
+  return matrix_rows() * matrix_cols() * group_count();
 }
 
 int64_t Layer::macs() const {
