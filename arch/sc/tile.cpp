@@ -45,6 +45,7 @@ Tile::Tile(sc_core::sc_module_name name, Chip& chip, int host, int index, Mode m
       if (rt.layer != layer || rt.dst_tile != prog_.tile) continue;
       s.expected++;
       s.row_bits += rt.bits_per_row;
+      s.rows = std::max(s.rows, rt.rows);
     }
     streams_.push_back(s);
   };
@@ -205,7 +206,8 @@ void Tile::start_stages(int64_t t) {
       Stream& s = streams_[0];
       const int64_t y = row_of(pos);
       if (s.flow && (pos + 1) % cols_ == 0) {
-        const int64_t keep_from = y + 1 < rows_ ? host_.keep_from[y + 1] : int64_t(s.got.size());
+        // After the last group: every row sent here (no reservation outlives the stream).
+        const int64_t keep_from = y + 1 < rows_ ? host_.keep_from[y + 1] : s.rows;
         if (keep_from > s.released) {
           buffer_->release((keep_from - s.released) * s.row_bits, g + f.occupancy);
           s.released = keep_from;
