@@ -17,53 +17,26 @@ int64_t ceil_div(int64_t a, int64_t b) { return b <= 0 ? 0 : (a + b - 1) / b; }
 
 void add(EventCounts& e, Event ev, double n) { e[ev] += n; }
 
-// Operations of a digital layer for one inference, by the unit that runs them.
-void digital_ops(const Layer& l, EventCounts& e) {
+// Operations of a digital layer for one inference, by the unit that runs
+// them: of its first `rows` output rows (the rows computed).
+void digital_ops(const Layer& l, int64_t rows, EventCounts& e) {
+  const double out = double(l.out.c) * double(rows) * double(l.out.w);
   switch (l.type) {
-    case LayerType::Relu: add(e, Event::ActivationOp, double(l.out.size())); break;
-    case LayerType::Add: add(e, Event::ActivationOp, double(l.out.size()) * double(l.inputs.size() - 1)); break;
+    case LayerType::Relu: add(e, Event::ActivationOp, out); break;
+    case LayerType::Add: add(e, Event::ActivationOp, out * double(l.inputs.size() - 1)); break;
     case LayerType::MaxPool:
-    case LayerType::AvgPool: add(e, Event::PoolOp, double(l.out.size()) * l.kernel_h * l.kernel_w); break;
+    case LayerType::AvgPool: add(e, Event::PoolOp, out * l.kernel_h * l.kernel_w); break;
     case LayerType::GlobalAvgPool: add(e, Event::PoolOp, double(l.in.size())); break;
-    case LayerType::BatchNorm: break;  // folded into the convolution
-    case LayerType::Concat:
-    case LayerType::Flatten: break;  // addressing
     case LayerType::Input:
     case LayerType::Conv2d:
-    case LayerType::Linear: break;  // not digital layers
+    case LayerType::Linear:
+    case LayerType::BatchNorm:  // folded into the convolution
+    case LayerType::Concat:     // concat and flatten are addressing
+    case LayerType::Flatten: break;
   }
 }
 
 }  // namespace
-
-int64_t last_input_row(const Layer& l, int64_t y) {
-  const int64_t h_in = l.in.h;
-  switch (l.type) {
-    case LayerType::Conv2d:
-    case LayerType::MaxPool:
-    case LayerType::AvgPool:
-      return std::min<int64_t>(h_in - 1, y * l.stride_h - l.pad_h + int64_t(l.kernel_h - 1) * l.dilation_h);
-    case LayerType::Relu:
-    case LayerType::BatchNorm:
-    case LayerType::Add:
-    case LayerType::Concat:
-      return std::min<int64_t>(h_in - 1, y);
-    default:  // linear, global pooling, flatten need the whole input
-      return h_in - 1;
-  }
-}
-
-int64_t rows_complete(const Layer& l, int64_t in_rows) {
-  if (in_rows <= 0) return 0;
-  // last_input_row is non-decreasing in y: count the rows whose needs are met.
-  int64_t lo = 0, hi = l.out.h;  // answer in [lo, hi]
-  while (lo < hi) {
-    int64_t mid = (lo + hi + 1) / 2;
-    if (last_input_row(l, mid - 1) < in_rows) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
 
 int64_t flits(const ArchConfig& a, int64_t bits) { return ceil_div(bits, a.noc.flit_bits); }
 
@@ -117,8 +90,8 @@ struct Compiler {
   const Mapping& map;
   Program prog;
 
-  TileProgram tile_program(const Layer& l, const LayerMapping& lm, const TileShare& sh, double total_home_outputs,
-                           const EventCounts& hosted_ops) {
+  TileProgram tile_program(const Layer& l, int64_t rows_computed, const LayerMapping& lm, const TileShare& sh,
+                           double total_home_outputs, const EventCounts& hosted_ops) {
     const auto& tc = arch.tile_classes[lm.tile_class];
     const auto& t = lm.tiling;
     TileProgram tp;
@@ -195,7 +168,7 @@ struct Compiler {
     // positions and over home tiles by the outputs they own.
     auto& p = tp.stage[static_cast<int>(Stage::Post)];
     if (tp.home) {
-      const double positions = double(l.out.h) * l.out.w;
+      const double positions = double(rows_computed) * l.out.w;
       double act = hosted_ops[Event::ActivationOp] * tp.home_share / positions;
       double pool = hosted_ops[Event::PoolOp] * tp.home_share / positions;
       int64_t act_c = ceil_div(int64_t(std::ceil(act - 1e-9)), int64_t(tc.activation.throughput()));
@@ -220,16 +193,19 @@ struct Compiler {
     h.ap = ap_layer_cost(l, arch, lm.tile_class, arch.mapping.seed);
     const int64_t rows = ac.ap.rows, w = l.out.w;
     h.row_group = w <= rows ? std::max<int64_t>(1, rows / w) : 1;
-    h.out_rows = (l.out.h + h.row_group - 1) / h.row_group;
     h.out_cols = w <= rows ? 1 : (w + rows - 1) / rows;
     h.input_cycles = 1;
+    for (;;) {
+      h.out_rows = (h.layer_rows + h.row_group - 1) / h.row_group;
+      input_windows(h);
+      // A line buffer that cannot hold a group's windows takes fewer output rows per group.
+      if (h.row_group == 1 || !must_line_buffer(h, l) || h.live_input_rows * input_row_bits(l) <= buffer_bits(h)) break;
+      h.row_group--;
+    }
     const double items = double(h.out_rows) * double(h.out_cols);
-    // The group's input window, or its share when a row is split.
-    const int64_t window_rows = l.type == LayerType::Conv2d
-                                    ? std::min<int64_t>(l.in.h, (h.row_group - 1) * l.stride_h + int64_t(l.kernel_h - 1) * l.dilation_h + 1)
-                                    : l.in.h;
+    // The group's input window (the widest one), or its share when a row is split.
     const int64_t fetch_bits =
-        int64_t(std::ceil(double(window_rows * l.in.w * l.in.c * l.activation_bits) / double(h.out_cols)));
+        int64_t(std::ceil(double(h.live_input_rows * l.in.w * l.in.c * l.activation_bits) / double(h.out_cols)));
 
     for (const TileShare& sh : lm.tiles) {
       // A unit computing a share of the output channels runs the program of that share.
@@ -272,8 +248,34 @@ struct Compiler {
     row_tables(h);
   }
 
+  int64_t buffer_bits(const HostProgram& h) const { return int64_t(arch.unit_buffer(h.tile_class).bytes * 8); }
+  // Bits of one input row an AP unit receives (all channels), with a bit per
+  // sender for the rounding of each sender's share.
+  int64_t input_row_bits(const Layer& l) const {
+    const int src = prog.host_of_layer[l.inputs[0]];
+    int64_t senders = 1;
+    if (src >= 0 && net.layers[l.inputs[0]].type != LayerType::Input) senders = int64_t(prog.hosts[src].tiles.size());
+    return l.in.w * l.in.c * l.activation_bits + senders;
+  }
+  bool must_line_buffer(const HostProgram& h, const Layer& l) const {
+    return arch.mapping.schedule == "pipelined" && input_row_bits(l) * l.input_rows_needed(h.layer_rows) > buffer_bits(h);
+  }
+
+  // The input rows each row group's windows read, and the most a line buffer holds at once.
+  void input_windows(HostProgram& h) {
+    const Layer& l = net.layers[h.layer];
+    h.fetch_need.resize(h.out_rows);
+    h.keep_from.resize(h.out_rows);
+    h.live_input_rows = 0;
+    for (int64_t y = 0; y < h.out_rows; ++y) {
+      h.fetch_need[y] = l.input_rows_needed(h.rows_done(h.layer, y));
+      h.keep_from[y] = l.first_input_row(y * h.row_group);
+      h.live_input_rows = std::max(h.live_input_rows, h.fetch_need[y] - h.keep_from[y]);
+    }
+  }
+
   // Tiles of a host that receive rows (all tiles for the MVM input; home tiles for hosted layers).
-  void add_transfers(std::vector<RowTransfer>& out, int layer, int src_host, int dst_host, bool to_mvm) {
+  void add_transfers(std::vector<RowTransfer>& out, int layer, int src_host, int dst_host, bool to_mvm, int64_t rows) {
     const Layer& x = net.layers[layer];
     const HostProgram& dh = prog.hosts[dst_host];
     const Layer& dl = net.layers[dh.layer];
@@ -309,11 +311,13 @@ struct Compiler {
         rt.dst_host = dst_host;
         rt.src_replica = src.replica;
         rt.bits_per_row = std::max<int64_t>(1, int64_t(std::ceil(double(row_bits) * frac * src.share - 1e-9)));
+        rt.rows = rows;
         // Rows needed by several consumers on the same tile travel once.
         bool dup = false;
         for (auto& o : out) {
           if (o.layer == rt.layer && o.src_tile == rt.src_tile && o.dst_tile == rt.dst_tile) {
             o.bits_per_row = std::max(o.bits_per_row, rt.bits_per_row);
+            o.rows = std::max(o.rows, rt.rows);
             dup = true;
           }
         }
@@ -322,25 +326,21 @@ struct Compiler {
     }
   }
 
-  // Which rows each row group needs, and what completes after it.
+  // What completes after each row group, and which remote rows it needs.
   void row_tables(HostProgram& h) {
-    const Layer& l = net.layers[h.layer];
     const int me = prog.host_of_layer[h.layer];
-    h.fetch_need.resize(h.out_rows);
     h.hosted_rows.assign(h.hosted.size(), std::vector<int64_t>(h.out_rows, 0));
     std::map<int, size_t> remote_index;
     for (int64_t y = 0; y < h.out_rows; ++y) {
-      const int64_t done_rows = h.rows_done(h.layer, y);  // rows of the weight layer after group y
-      h.fetch_need[y] = last_input_row(l, done_rows - 1) + 1;
       std::map<int, int64_t> done;  // rows complete so far, of local layers
-      done[h.layer] = done_rows;
+      done[h.layer] = h.rows_done(h.layer, y);  // rows of the weight layer after group y
       for (size_t k = 0; k < h.hosted.size(); ++k) {
         const Layer& x = net.layers[h.hosted[k]];
-        int64_t rows = x.out.h;
+        int64_t rows = prog.rows_read[h.hosted[k]];
         for (int in : x.inputs) {
           bool local = prog.host_of_layer[in] == me && net.layers[in].type != LayerType::Input;
           int64_t in_rows = local ? done[in] : net.layers[in].out.h;
-          rows = std::min(rows, rows_complete(x, in_rows));
+          rows = std::min(rows, x.rows_complete(in_rows));
         }
         done[h.hosted[k]] = rows;
         h.hosted_rows[k][y] = rows;
@@ -356,8 +356,42 @@ struct Compiler {
             h.post_needs.push_back(rn);
           }
           auto& need = h.post_needs[remote_index[in]].rows[y];
-          if (rows > 0) need = std::max(need, last_input_row(x, rows - 1) + 1);
+          if (rows > 0) need = std::max(need, x.input_rows_needed(rows));
           if (y > 0) need = std::max(need, h.post_needs[remote_index[in]].rows[y - 1]);
+        }
+      }
+    }
+  }
+
+  // Line-buffer space per tile: the rows of the host's input it receives.
+  // When the buffer cannot hold them all (pipelined schedule) senders reserve
+  // space row by row; a buffer smaller than the rows a row group's windows
+  // keep live could never start that group: an input error, here, once.
+  void line_buffers() {
+    for (auto& h : prog.hosts) {
+      const Layer& in = net.layers[h.input_layer];
+      const bool from_input = prog.host_of_layer[h.input_layer] < 0 || in.type == LayerType::Input;
+      const auto& sends = from_input ? prog.input_sends : prog.hosts[prog.host_of_layer[h.input_layer]].sends;
+      const int64_t space = int64_t(arch.unit_buffer(h.tile_class).bytes * 8);
+      for (auto& tp : h.tiles) {
+        int64_t rows = 0;
+        for (const auto& rt : sends) {
+          if (rt.layer != h.input_layer || rt.dst_tile != tp.tile) continue;
+          tp.input_row_bits += rt.bits_per_row;
+          rows = std::max(rows, rt.rows);
+        }
+        tp.line_buffered = arch.mapping.schedule == "pipelined" && tp.input_row_bits * rows > space;
+        if (!tp.line_buffered) continue;
+        const int64_t need = h.live_input_rows * tp.input_row_bits;
+        if (space < need) {
+          const Layer& me = net.layers[h.layer];
+          const std::string key = std::string(arch.is_ap_class(h.tile_class) ? "ap_class." : "tile_class.") +
+                                  arch.class_name(h.tile_class) + ".buffer.bytes";
+          throw InputError({arch.file, 0, 0}, key,
+                           "the buffer of unit " + std::to_string(tp.tile) + " (" + std::to_string(space / 8) +
+                               " bytes) cannot hold the " + std::to_string(h.live_input_rows) + " input rows layer '" +
+                               me.name + "' keeps live at once; it needs at least " + std::to_string((need + 7) / 8) +
+                               " bytes");
         }
       }
     }
@@ -365,6 +399,19 @@ struct Compiler {
 
   void run() {
     prog.host_of_layer.assign(net.layers.size(), -1);
+    prog.output_layer = int(net.layers.size()) - 1;
+    auto consumers = net.consumers();
+    // Rows read, from the output back: a layer computes what its readers read.
+    prog.rows_read.assign(net.layers.size(), 0);
+    for (int x = prog.output_layer; x >= 0; --x) {
+      const Layer& l = net.layers[x];
+      if (x == prog.output_layer || consumers[x].empty()) {
+        prog.rows_read[x] = l.out.h;
+        continue;
+      }
+      for (int c : consumers[x])
+        prog.rows_read[x] = std::max(prog.rows_read[x], net.layers[c].input_rows_needed(prog.rows_read[c]));
+    }
     prog.rounds = map.rounds;
     prog.input_entry_tile = map.input_tile;
     // bits per cycle = GB/s * 8 / (cycles per ns)
@@ -381,12 +428,12 @@ struct Compiler {
       if (lm.unit != "digital") continue;
       if (lm.host < 0) {
         prog.input_hosted.push_back(int(i));
-        digital_ops(net.layers[i], prog.io_events);
+        digital_ops(net.layers[i], prog.rows_read[i], prog.io_events);
       } else {
         int h = prog.host_of_layer[lm.host];
         prog.host_of_layer[i] = h;
         prog.hosts[h].hosted.push_back(int(i));
-        digital_ops(net.layers[i], prog.hosts[h].digital_events);
+        digital_ops(net.layers[i], prog.rows_read[i], prog.hosts[h].digital_events);
       }
     }
     for (auto& h : prog.hosts) {
@@ -396,8 +443,8 @@ struct Compiler {
       h.input_layer = l.inputs[0];
       h.replication = lm.replication;
       h.round = lm.round;
-      h.layer_rows = l.out.h;
-      h.out_rows = l.out.h;
+      h.layer_rows = prog.rows_read[h.layer];
+      h.out_rows = h.layer_rows;
       h.out_cols = l.out.w;
       h.input_cycles = lm.tiling.input_cycles;
       if (!lm.on_crossbars()) {
@@ -406,7 +453,8 @@ struct Compiler {
       }
       std::vector<double> home_total(lm.replication, 0);
       for (const auto& sh : lm.tiles) home_total[sh.replica] += double(sh.home_outputs);
-      for (const auto& sh : lm.tiles) h.tiles.push_back(tile_program(l, lm, sh, home_total[sh.replica], h.digital_events));
+      input_windows(h);
+      for (const auto& sh : lm.tiles) h.tiles.push_back(tile_program(l, h.layer_rows, lm, sh, home_total[sh.replica], h.digital_events));
       for (auto& tp : h.tiles)
         for (const auto& ps : tp.psum_sends)
           for (auto& o : h.tiles)
@@ -414,8 +462,6 @@ struct Compiler {
       row_tables(h);
     }
     // Row transfers: every layer read by a layer on another host, or the network output.
-    prog.output_layer = int(net.layers.size()) - 1;
-    auto consumers = net.consumers();
     for (size_t x = 0; x < net.layers.size(); ++x) {
       int src_host = prog.host_of_layer[x];  // -1: the input stream
       bool on_input = net.layers[x].type == LayerType::Input || src_host < 0;
@@ -425,9 +471,10 @@ struct Compiler {
         bool mvm = net.layers[y].has_weights();
         if (!mvm && dst_host == src_host) continue;  // same tiles
         auto& list = on_input ? prog.input_sends : prog.hosts[src_host].sends;
-        add_transfers(list, int(x), on_input ? -1 : src_host, dst_host, mvm);
+        add_transfers(list, int(x), on_input ? -1 : src_host, dst_host, mvm, net.layers[y].input_rows_needed(prog.rows_read[y]));
       }
     }
+    line_buffers();
     // The network's output leaves the chip from its host's home tiles.
     {
       const Layer& out = net.layers[prog.output_layer];
@@ -441,6 +488,7 @@ struct Compiler {
           rt.src_tile = tp.tile;
           rt.dst_tile = -1;
           rt.src_replica = tp.replica;
+          rt.rows = out.out.h;
           rt.bits_per_row = std::max<int64_t>(
               1, int64_t(std::ceil(double(row_bits) * tp.home_share / prog.hosts[h].replication - 1e-9)));
           prog.hosts[h].sends.push_back(rt);
@@ -476,7 +524,7 @@ struct Compiler {
           int64_t t = 0;
           for (int i : l.inputs) {
             const auto& rows = prog.input_rows_at[i];
-            t = std::max(t, rows[std::min<int64_t>(last_input_row(l, z), int64_t(rows.size()) - 1)]);
+            t = std::max(t, rows[std::min<int64_t>(l.last_input_row(z), int64_t(rows.size()) - 1)]);
           }
           prog.input_rows_at[x].push_back(t);
         }

@@ -51,6 +51,10 @@ struct TileProgram {
   std::vector<PsumSend> psum_sends;  // per position
   int psum_senders = 0;              // tiles sending partial sums here per position
   double home_share = 0;             // fraction of the host's outputs owned here
+  int64_t input_row_bits = 0;        // bits of one row of the host's input arriving here (all senders)
+  // The tile buffer cannot hold the whole input (pipelined schedule): senders
+  // reserve line-buffer space a row at a time (credit-based flow control).
+  bool line_buffered = false;
   EventCounts events_per_position;   // everything but transfers
   // Convenience for the timing models.
   const StageTime& at(Stage s) const { return stage[static_cast<int>(s)]; }
@@ -64,6 +68,7 @@ struct RowTransfer {
   int dst_host = -1;     // index into Program::hosts of the consumer (-1: off chip)
   int src_replica = 0;   // the sender's replica (replicas split every row's positions; each sends its part)
   int64_t bits_per_row = 0;
+  int64_t rows = 0;      // leading rows of `layer` sent: those the destination reads
 };
 
 struct HostProgram {
@@ -79,7 +84,7 @@ struct HostProgram {
   // out_cols the items (positions, or AP row tiles) of one group.
   int64_t out_rows = 0, out_cols = 0;
   int64_t row_group = 1;
-  int64_t layer_rows = 0;         // output rows of the weight layer
+  int64_t layer_rows = 0;         // output rows of the weight layer computed (those some consumer reads)
   int input_cycles = 1;
   std::vector<int> hosted;        // digital layers run on this host, in order
   std::vector<TileProgram> tiles;
@@ -88,6 +93,12 @@ struct HostProgram {
 
   // Row dependencies, per row group y (counts of rows):
   std::vector<int64_t> fetch_need;  // rows of input_layer that row y's windows read
+  std::vector<int64_t> keep_from;   // first row of input_layer that row y's windows read
+  // Rows of input_layer a tile buffer must hold at once for some row group's
+  // windows: max over y of fetch_need[y] - keep_from[y]. The line buffer needs
+  // at least this much space (flow control returns rows before keep_from[y+1]
+  // once group y is fetched).
+  int64_t live_input_rows = 0;
   struct RemoteNeed {
     int layer = -1;                 // a layer computed on another host (or the input stream)
     std::vector<int64_t> rows;      // rows of it the post stage of row y needs
@@ -104,6 +115,10 @@ struct HostProgram {
 struct Program {
   std::vector<HostProgram> hosts;     // in network order
   std::vector<int> host_of_layer;     // network layer -> host index (-1: input stream)
+  // Leading output rows of each layer that are computed: the rows some
+  // consumer reads (all rows of the network's output). A pooling that drops
+  // rows leaves its producers' last rows uncomputed.
+  std::vector<int64_t> rows_read;
   std::vector<int> input_hosted;      // digital layers run on the input stream
   std::vector<RowTransfer> input_sends;  // off chip -> tiles (src_tile = -1)
   int output_layer = -1;              // the network's last layer, sent off chip
@@ -127,12 +142,6 @@ std::vector<int> host_order(const Network& net, const Program& prog);
 
 // Tile where a transfer starts or ends: off-chip data (-1) enter and leave at the entry tile's router.
 inline int endpoint(const Program& p, int tile) { return tile < 0 ? p.input_entry_tile : tile; }
-
-// Row dependencies (line-buffer granularity).
-// Last input row that output row `out_row` of `l` reads.
-int64_t last_input_row(const Layer& l, int64_t out_row);
-// Output rows of `l` complete once `in_rows` input rows are complete.
-int64_t rows_complete(const Layer& l, int64_t in_rows);
 
 // Contention-free transfer of `bits` from tile to tile over the NoC:
 // (links - 1) * hop_cycles + flits cycles; 0 within one tile.

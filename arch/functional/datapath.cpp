@@ -204,7 +204,7 @@ void Datapath::row_done(int host, int64_t y) {
 
 bool Datapath::complete() const {
   for (size_t i = 0; i < net_.layers.size(); ++i)
-    if (rows_done_[i] < net_.layers[i].out.h) return false;
+    if (rows_done_[i] < prog_.rows_read[i]) return false;
   return true;
 }
 

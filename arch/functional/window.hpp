@@ -30,23 +30,20 @@ struct Window {
 
 inline Window window_of(const Layer& l) {
   Window w;
-  if (l.type == LayerType::Linear) {
-    w.kh = l.in.h;
-    w.kw = l.in.w;
-  } else {
-    w.kh = l.kernel_h;
-    w.kw = l.kernel_w;
+  w.kh = l.window_h();
+  w.kw = l.window_w();
+  if (l.type != LayerType::Linear) {
     w.stride_h = l.stride_h;
     w.stride_w = l.stride_w;
     w.pad_h = l.pad_h;
     w.pad_w = l.pad_w;
     w.dil_h = l.dilation_h;
     w.dil_w = l.dilation_w;
-    w.groups = l.groups;
   }
-  w.cin_per_group = l.in.c / w.groups;
-  w.cout_per_group = l.out.c / w.groups;
-  w.rows = w.cin_per_group * w.kh * w.kw;
+  w.groups = l.group_count();
+  w.cin_per_group = l.in_channels_per_group();
+  w.cout_per_group = l.matrix_cols();
+  w.rows = l.matrix_rows();
   return w;
 }
 

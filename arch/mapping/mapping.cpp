@@ -10,13 +10,6 @@ namespace {
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-// Input channel of matrix row `row` (rows are ordered channel-major: all
-// kernel positions of channel 0 first), within its group.
-int64_t channel_of_row(const Layer& l, int64_t row) {
-  int64_t per_channel = l.type == LayerType::Linear ? l.in.h * l.in.w : int64_t(l.kernel_h) * l.kernel_w;
-  return row / per_channel;
-}
-
 }  // namespace
 
 CrossbarTiling tile_layer(const Layer& l, const TileClassParams& tc, const MappingParams& mp) {
@@ -26,7 +19,7 @@ CrossbarTiling tile_layer(const Layer& l, const TileClassParams& tc, const Mappi
   t.xbar_cols = xb.cols;
   t.rows = l.matrix_rows();
   t.cols = l.matrix_cols();
-  t.groups = l.type == LayerType::Conv2d ? l.groups : 1;
+  t.groups = int(l.group_count());
   t.slices = int(ceil_div(l.weight_bits, xb.bits_per_cell));
   bool differential = mp.signed_weights == "differential";
   t.cols_per_weight = t.slices * (differential ? 2 : 1);
@@ -156,8 +149,8 @@ void summarise_tiles(LayerMapping& lm, const Layer& l, const TileClassParams& tc
       }
       int64_t g0 = s.first_group, g1 = s.first_group + s.groups - 1;
       int64_t cin_g = l.in.c / t.groups;
-      int64_t lo = g0 * cin_g + channel_of_row(l, s.first_row);
-      int64_t hi = g1 * cin_g + channel_of_row(l, s.first_row + (t.groups_per_xbar > 1 ? t.rows : s.used_rows) - 1);
+      int64_t lo = g0 * cin_g + l.channel_of_row(s.first_row);
+      int64_t hi = g1 * cin_g + l.channel_of_row(s.first_row + (t.groups_per_xbar > 1 ? t.rows : s.used_rows) - 1);
       ch_lo = std::min(ch_lo, lo);
       ch_hi = std::max(ch_hi, hi);
     }
@@ -403,7 +396,7 @@ Mapping map_network(const Network& net, const ArchConfig& arch) {
         TileShare sh;
         sh.tile = lm.first_tile + int(u);
         sh.input_channels = l.in.c;
-        sh.distinct_rows = l.matrix_rows() * (l.type == LayerType::Conv2d ? l.groups : 1);
+        sh.distinct_rows = l.matrix_rows() * l.group_count();
         sh.first_output = l.out.c * u / units;
         sh.home_outputs = l.out.c * (u + 1) / units - sh.first_output;
         lm.tiles.push_back(sh);
@@ -432,7 +425,7 @@ Mapping map_network(const Network& net, const ArchConfig& arch) {
   }
 
   // 5. Digital layers run on the tiles of the weight layer that feeds them
-  // (their first input's host). Those before any weight layer work on the
+  // (the latest of their inputs' hosts). Those before any weight layer work on the
   // input stream (host -1); their operations are charged to the first weight
   // layer's tile class.
   int first_weight = weight_layers.empty() ? -1 : weight_layers.front();
@@ -446,8 +439,11 @@ Mapping map_network(const Network& net, const ArchConfig& arch) {
       continue;
     }
     lm.unit = "digital";
-    int p = l.inputs[0];
-    lm.host = net.layers[p].has_weights() ? p : m.layers[p].host;
+    // The host computing the latest of its inputs (weight layers are in
+    // topological order): the others arrive as remote operands. Only a layer
+    // whose inputs all come from the input stream runs on it.
+    lm.host = -1;
+    for (int p : l.inputs) lm.host = std::max(lm.host, net.layers[p].has_weights() ? p : m.layers[p].host);
     int charged = lm.host >= 0 ? lm.host : first_weight;
     if (charged >= 0) lm.tile_class = m.layers[charged].tile_class;
   }

@@ -33,13 +33,14 @@ void OffChip::release() {
   for (size_t i = 0; i < p.input_sends.size(); ++i) {
     const RowTransfer& rt = p.input_sends[i];
     const auto& at = p.input_rows_at[rt.layer];
+    const int64_t rows = std::min<int64_t>(rt.rows, int64_t(at.size()));
     auto& sent = chip_.input_sent_[i];
-    while (sent < int64_t(at.size()) && at[sent] <= t) {
+    while (sent < rows && at[sent] <= t) {
       chip_.send_row(rt, -1, sent, at[sent], seq_++, chip_.io_events);
       ++handled_;
       ++sent;
     }
-    if (sent < int64_t(at.size())) next = std::min(next, at[sent]);
+    if (sent < rows) next = std::min(next, at[sent]);
   }
   if (next < kNever) waker_.at(next - 1, 1);
 }
@@ -90,7 +91,7 @@ Chip::Chip(sc_core::sc_module_name name, const Network& net, const ArchConfig& a
   int out_host = prog.host_of_layer[prog.output_layer];
   if (out_host >= 0)
     for (const auto& rt : prog.hosts[out_host].sends)
-      if (rt.dst_tile < 0) outputs_expected_ += int(net.layers[rt.layer].out.h);
+      if (rt.dst_tile < 0) outputs_expected_ += int(rt.rows);
   // Gates: the layer schedule runs hosts one after the other; weight-reload rounds one after the other.
   host_order_ = tessera::host_order(net, prog);
   order_pos_.assign(prog.hosts.size(), 0);

@@ -45,36 +45,17 @@ Tile::Tile(sc_core::sc_module_name name, Chip& chip, int host, int index, Mode m
       if (rt.layer != layer || rt.dst_tile != prog_.tile) continue;
       s.expected++;
       s.row_bits += rt.bits_per_row;
+      s.rows = std::max(s.rows, rt.rows);
     }
     streams_.push_back(s);
   };
   add_stream(host_.input_layer);
   if (prog_.home)
     for (const auto& rn : host_.post_needs) add_stream(rn.layer);
-  // Line-buffer space for the input stream; flow control only when it cannot hold every row.
-  {
-    Stream& in = streams_[0];
-    const Layer& l = chip.net().layers[host_.input_layer];
-    const int64_t all = in.row_bits * l.out.h;
-    const int64_t space = int64_t(buf.bytes * 8);
-    buffer_->set_space(space);
-    in.flow = chip.arch().mapping.schedule == "pipelined" && all > space;
-    if (in.flow) {
-      // Live rows: a window plus the rows the next output row adds.
-      const Layer& me = chip.net().layers[host_.layer];
-      const int64_t live = me.type == LayerType::Conv2d
-                               ? int64_t(me.kernel_h - 1) * me.dilation_h + 1 + me.stride_h
-                               : int64_t(l.out.h);
-      if (space < live * in.row_bits) {
-        throw InputError({chip.arch().file, 0, 0},
-                         "tile_class[" + std::to_string(host_.tile_class) + "].buffer.bytes",
-                         "the tile buffer (" + std::to_string(int64_t(buf.bytes)) + " bytes) of tile " +
-                             std::to_string(prog_.tile) + " cannot hold the " + std::to_string(live) +
-                             " input rows layer '" + me.name + "' keeps live (" +
-                             std::to_string((live * in.row_bits + 7) / 8) + " bytes); enlarge it");
-      }
-    }
-  }
+  // Line-buffer space for the input stream (the program decided whether it is
+  // flow-controlled and checked that the live rows fit).
+  buffer_->set_space(int64_t(buf.bytes * 8));
+  streams_[0].flow = prog_.line_buffered;
   SC_METHOD(step);
   if (mode == Mode::Event) sensitive << waker_.event();
   else sensitive << clk->posedge_event();
@@ -225,9 +206,8 @@ void Tile::start_stages(int64_t t) {
       Stream& s = streams_[0];
       const int64_t y = row_of(pos);
       if (s.flow && (pos + 1) % cols_ == 0) {
-        const Layer& l = chip_.net().layers[host_.layer];
-        const int64_t next_row = (y + 1) * host_.row_group;  // first output row of the next group
-        const int64_t keep_from = y + 1 < rows_ ? std::max<int64_t>(0, next_row * l.stride_h - l.pad_h) : int64_t(s.got.size());
+        // After the last group: every row sent here (no reservation outlives the stream).
+        const int64_t keep_from = y + 1 < rows_ ? host_.keep_from[y + 1] : s.rows;
         if (keep_from > s.released) {
           buffer_->release((keep_from - s.released) * s.row_bits, g + f.occupancy);
           s.released = keep_from;
@@ -335,7 +315,7 @@ void Tile::send_rows(int64_t t) {
   for (size_t i = 0; i < h.sends.size(); ++i) {
     const RowTransfer& rt = h.sends[i];
     if (rt.src_tile != prog_.tile) continue;
-    const int64_t done = h.rows_done(rt.layer, rows_complete_ - 1);
+    const int64_t done = std::min(rt.rows, h.rows_done(rt.layer, rows_complete_ - 1));
     for (int64_t z = sent_rows_[i]; z < done; ++z) chip_.send_row(rt, prog_.tile, z, t, seq_++, events, this);
     sent_rows_[i] = std::max(sent_rows_[i], done);
   }

@@ -87,6 +87,7 @@ class Tile : public sc_core::sc_module {
     std::vector<int> got;          // per row
     int64_t complete = 0;          // leading rows complete
     int64_t row_bits = 0;          // bits of one row for this tile (all senders)
+    int64_t rows = 0;              // leading rows sent here (those the readers on this tile read)
     std::vector<std::pair<int64_t, int64_t>> arrivals;  // (cycle, row) pending
     bool flow = false;             // sends reserve space first
     int64_t released = 0;          // rows whose space was returned

@@ -113,6 +113,9 @@ Report build_report(const Network& net, const ArchConfig& arch, const Mapping& m
   r.ops = 2.0 * double(r.macs);
   r.latency_fps = r.latency_s > 0 ? 1.0 / r.latency_s : 0;
   r.throughput_fps = arch.mapping.schedule == "layer" ? r.latency_fps : arch.clock_ghz * 1e9 / double(slowest);
+  // With weight reload images cannot overlap rounds: each image runs every
+  // round, and the next one starts once round 0's weights are programmed again.
+  if (prog.rounds > 1) r.throughput_fps = arch.clock_ghz * 1e9 / double(run.cycles + prog.reload_cycles);
   r.tops = r.ops * r.throughput_fps / 1e12;
   const double energy_j = r.energy_total_pj * 1e-12;
   r.tops_per_w = energy_j > 0 ? r.ops / energy_j / 1e12 : 0;

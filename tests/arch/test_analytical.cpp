@@ -85,18 +85,29 @@ TEST(Analytical, RowDependencies) {
   conv.pad_h = conv.pad_w = 1;
   conv.in = {1, 9, 9};
   conv.out = {1, 5, 5};
-  EXPECT_EQ(last_input_row(conv, 0), 1);   // rows -1..1
-  EXPECT_EQ(last_input_row(conv, 4), 8);   // rows 7..9, clipped
-  EXPECT_EQ(rows_complete(conv, 2), 1);
-  EXPECT_EQ(rows_complete(conv, 3), 1);
-  EXPECT_EQ(rows_complete(conv, 4), 2);
-  EXPECT_EQ(rows_complete(conv, 9), 5);
+  EXPECT_EQ(conv.last_input_row(0), 1);   // rows -1..1
+  EXPECT_EQ(conv.last_input_row(4), 8);   // rows 7..9, clipped
+  EXPECT_EQ(conv.first_input_row(0), 0);  // row -1 is padding
+  EXPECT_EQ(conv.first_input_row(3), 5);
+  EXPECT_EQ(conv.input_rows_needed(2), 4);
+  EXPECT_EQ(conv.input_rows_needed(0), 0);
+  // Pooling 2x2 on 7 rows reads rows 0..5: the producer's row 6 is never read.
+  Layer pool;
+  pool.type = LayerType::MaxPool;
+  pool.kernel_h = pool.kernel_w = pool.stride_h = pool.stride_w = 2;
+  pool.in = {1, 7, 7};
+  pool.out = {1, 3, 3};
+  EXPECT_EQ(pool.input_rows_needed(3), 6);
+  EXPECT_EQ(conv.rows_complete(2), 1);
+  EXPECT_EQ(conv.rows_complete(3), 1);
+  EXPECT_EQ(conv.rows_complete(4), 2);
+  EXPECT_EQ(conv.rows_complete(9), 5);
   Layer gap;
   gap.type = LayerType::GlobalAvgPool;
   gap.in = {4, 7, 7};
   gap.out = {4, 1, 1};
-  EXPECT_EQ(rows_complete(gap, 6), 0);
-  EXPECT_EQ(rows_complete(gap, 7), 1);
+  EXPECT_EQ(gap.rows_complete(6), 0);
+  EXPECT_EQ(gap.rows_complete(7), 1);
 }
 
 TEST(Analytical, EveryZooNetworkOnEveryPreset) {
@@ -114,10 +125,12 @@ TEST(Analytical, EveryZooNetworkOnEveryPreset) {
         const auto& lm = m.layers[h.layer];
         EXPECT_GE(r.hosts[i].end, r.hosts[i].start) << net;
         EXPECT_LE(r.hosts[i].end, r.cycles) << net;
-        // Every position reads every array of one replica once per input cycle.
+        // Every computed position (the rows some layer reads) reads every
+        // array of one replica once per input cycle.
+        const Layer& l = n.layers[h.layer];
         EXPECT_DOUBLE_EQ(r.hosts[i].events[Event::CrossbarRead],
-                         double(n.layers[h.layer].positions()) * lm.tiling.input_cycles * lm.tiling.crossbars)
-            << net << " " << n.layers[h.layer].name;
+                         double(p.rows_read[h.layer] * l.out.w) * lm.tiling.input_cycles * lm.tiling.crossbars)
+            << net << " " << l.name;
       }
     }
   }

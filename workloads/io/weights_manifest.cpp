@@ -179,7 +179,7 @@ const LayerWeights* WeightsManifest::find(const std::string& layer) const {
 std::string WeightsManifest::manifest_path() const { return (fs::path(dir) / "manifest.json").string(); }
 
 std::vector<int64_t> expected_weight_shape(const Layer& l) {
-  if (l.type == LayerType::Conv2d) return {l.out_channels, l.in.c / l.groups, l.kernel_h, l.kernel_w};
+  if (l.type == LayerType::Conv2d) return {l.out_channels, l.in_channels_per_group(), l.kernel_h, l.kernel_w};
   if (l.type == LayerType::Linear) return {l.out_channels, l.in.size()};
   return {};
 }

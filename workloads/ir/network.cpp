@@ -54,12 +54,62 @@ std::string Shape::str() const {
   return std::to_string(c) + "x" + std::to_string(h) + "x" + std::to_string(w);
 }
 
+int64_t Layer::window_h() const { return type == LayerType::Linear ? in.h : kernel_h; }
+int64_t Layer::window_w() const { return type == LayerType::Linear ? in.w : kernel_w; }
+
 int64_t Layer::matrix_rows() const {
-  switch (type) {
-    case LayerType::Conv2d: return int64_t(kernel_h) * kernel_w * (in.c / groups);
-    case LayerType::Linear: return in.size();
-    default: return 0;
+  return has_weights() ? window_h() * window_w() * in_channels_per_group() : 0;
+}
+
+namespace {
+// How a layer's output rows depend on its input rows.
+enum class RowReach { Window, SameRow, WholeInput };
+RowReach row_reach(LayerType t) {
+  switch (t) {
+    case LayerType::Conv2d:
+    case LayerType::MaxPool:
+    case LayerType::AvgPool: return RowReach::Window;
+    case LayerType::Relu:
+    case LayerType::BatchNorm:
+    case LayerType::Add:
+    case LayerType::Concat:
+    case LayerType::Input: return RowReach::SameRow;
+    case LayerType::Linear:
+    case LayerType::GlobalAvgPool:
+    case LayerType::Flatten: return RowReach::WholeInput;
   }
+  return RowReach::WholeInput;
+}
+}  // namespace
+
+int64_t Layer::first_input_row(int64_t y) const {
+  switch (row_reach(type)) {
+    case RowReach::Window: return std::clamp<int64_t>(y * stride_h - pad_h, 0, in.h - 1);
+    case RowReach::SameRow: return std::min<int64_t>(in.h - 1, y);
+    case RowReach::WholeInput: return 0;
+  }
+  return 0;
+}
+
+int64_t Layer::last_input_row(int64_t y) const {
+  switch (row_reach(type)) {
+    case RowReach::Window: return std::min<int64_t>(in.h - 1, y * stride_h - pad_h + int64_t(kernel_h - 1) * dilation_h);
+    case RowReach::SameRow: return std::min<int64_t>(in.h - 1, y);
+    case RowReach::WholeInput: return in.h - 1;
+  }
+  return in.h - 1;
+}
+
+int64_t Layer::rows_complete(int64_t in_rows) const {
+  if (in_rows <= 0) return 0;
+  // last_input_row is non-decreasing in y: count the rows whose needs are met.
+  int64_t lo = 0, hi = out.h;  // answer in [lo, hi]
+  while (lo < hi) {
+    int64_t mid = (lo + hi + 1) / 2;
+    if (last_input_row(mid - 1) < in_rows) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 int64_t Layer::matrix_cols() const {
@@ -72,7 +122,7 @@ int64_t Layer::matrix_cols() const {
 
 int64_t Layer::weights() const {
   if (!has_weights()) return 0;
-  return matrix_rows() * matrix_cols() * (type == LayerType::Conv2d ? groups : 1);
+  return matrix_rows() * matrix_cols() * group_count();
 }
 
 int64_t Layer::macs() const {

@@ -77,10 +77,30 @@ struct Layer {
   int64_t macs() const;
   // Weight count (without bias).
   int64_t weights() const;
+  // Matrix grouping. A linear layer is the convolution whose window covers
+  // its whole input (one group, one output position), so one set of formulas
+  // serves both: the window is window_h x window_w, matrix row r of a group is
+  // input channel r / (window_h * window_w) of the group (channel-major).
+  int64_t window_h() const;
+  int64_t window_w() const;
+  int64_t group_count() const { return type == LayerType::Conv2d ? groups : 1; }
+  int64_t in_channels_per_group() const { return in.c / group_count(); }
+  int64_t channel_of_row(int64_t row) const { return row / (window_h() * window_w()); }
   // The weight matrix one group presents to a crossbar: rows are the
   // K*K*Cin/groups inputs of a dot product, columns the Cout/groups outputs.
   int64_t matrix_rows() const;
   int64_t matrix_cols() const;
+
+  // Window geometry along the height (the line-buffer granularity of every
+  // timing model). Output row `out_row` reads input rows
+  // [first_input_row, last_input_row] (clamped to the input); element-wise
+  // layers read the same row; linear, global pooling and flatten read all.
+  int64_t first_input_row(int64_t out_row) const;
+  int64_t last_input_row(int64_t out_row) const;
+  // Output rows computable once the first `in_rows` input rows are complete.
+  int64_t rows_complete(int64_t in_rows) const;
+  // Input rows read by the first `out_rows` output rows (0 for none).
+  int64_t input_rows_needed(int64_t out_rows) const { return out_rows > 0 ? last_input_row(out_rows - 1) + 1 : 0; }
   // Output positions (dot products per output channel): Hout*Wout.
   int64_t positions() const { return out.h * out.w; }
   int64_t in_channels() const { return in.c; }

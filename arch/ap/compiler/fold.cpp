@@ -11,7 +11,7 @@ int64_t FoldedLayer::nonzeros() const {
 }
 
 quant::WeightDims weight_dims(const Layer& l) {
-  if (l.type == LayerType::Conv2d) return {l.out_channels, l.in.c / l.groups, l.kernel_h, l.kernel_w};
+  if (l.type == LayerType::Conv2d) return {l.out_channels, l.in_channels_per_group(), l.kernel_h, l.kernel_w};
   if (l.type == LayerType::Linear) return {l.out_channels, l.in.size(), 1, 1};
   throw InputError(l.loc, l.name, std::string("layer type ") + to_string(l.type) +
                                       " has no weights for the AP compiler (conv2d and linear only)");
@@ -28,7 +28,7 @@ FoldedLayer fold_weights(const Layer& l, const quant::TernaryWeights& w) {
     throw InputError(l.loc, l.name, "ternary weights are " + s(g) + "; the layer needs " + s(d));
   }
   FoldedLayer f;
-  f.groups = l.type == LayerType::Conv2d ? l.groups : 1;
+  f.groups = int(l.group_count());
   f.inputs = d.per_output();
   f.outputs_per_group = d.cout / f.groups;
   f.taps = d.kh * d.kw;

@@ -11,7 +11,7 @@ int64_t wrap_signed(int64_t v, int bits) {
 
 int64_t gather_input(const Layer& l, const std::vector<int32_t>& x, int64_t input, int64_t p) {
   if (l.type == LayerType::Linear) return x[size_t(input)];
-  const int64_t cin_g = l.in.c / l.groups, taps = int64_t(l.kernel_h) * l.kernel_w;
+  const int64_t cin_g = l.in_channels_per_group(), taps = l.window_h() * l.window_w();
   const int64_t per_group = cin_g * taps;
   const int64_t g = input / per_group, i = input % per_group;
   const int64_t c = g * cin_g + i / taps, ky = (i % taps) / l.kernel_w, kx = i % l.kernel_w;
@@ -33,7 +33,7 @@ std::vector<int64_t> reference_ternary_layer(const Layer& l, const quant::Ternar
     }
     return y;
   }
-  const int64_t cin_g = l.in.c / l.groups, cout_g = l.out_channels / l.groups;
+  const int64_t cin_g = l.in_channels_per_group(), cout_g = l.matrix_cols();
   for (int64_t o = 0; o < l.out_channels; ++o)
     for (int64_t oy = 0; oy < l.out.h; ++oy)
       for (int64_t ox = 0; ox < l.out.w; ++ox) {
