@@ -51,6 +51,7 @@ struct TileProgram {
   std::vector<PsumSend> psum_sends;  // per position
   int psum_senders = 0;              // tiles sending partial sums here per position
   double home_share = 0;             // fraction of the host's outputs owned here
+  int arrays = 0;                    // crossbar arrays this tile reads per input cycle
   EventCounts events_per_position;   // everything but transfers
   // Convenience for the timing models.
   const StageTime& at(Stage s) const { return stage[static_cast<int>(s)]; }
