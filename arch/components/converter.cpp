@@ -121,17 +121,18 @@ class SarAdc : public ConverterCostModel {
 // Comparator-bank converters: 2^bits - 1 comparators decide at once (flash),
 // or 2^bits - 1 sense amplifiers compare a bit line's current with reference
 // columns (the multi-level sense amplifier of NeuroSim's crossbar macros).
-// Energy: each comparator switches its capacitance at the supply; time: one
-// decision whatever the bits.
+// A latched comparator is a digital-like circuit: its energy per decision,
+// given at 45 nm and 0.9 V, scales with the node as digital logic does
+// (Stillmaker and Baas); time: one decision whatever the bits.
 class ComparatorBank : public ConverterCostModel {
  public:
-  ComparatorBank(const io::Section& s, std::string name, double cap_ff, double area_um2, double ns) : name_(std::move(name)) {
-    cap_ff_ = s.number("comparator_cap_ff", "capacitance switched per comparator per conversion (fF)", cap_ff, 0, 1e6);
+  ComparatorBank(const io::Section& s, std::string name, double fj, double area_um2, double ns) : name_(std::move(name)) {
+    fj_ = s.number("comparator_fj", "energy per comparator decision at 45 nm, 0.9 V (fJ)", fj, 0, 1e6);
     area_um2_ = s.number("comparator_area_um2", "area per comparator at 45 nm (um^2)", area_um2, 0, 1e6);
     ns_ = s.number("conversion_ns", "time of one conversion (ns)", ns, 1e-4, 1e6);
   }
   double energy_pj(int bits, double, const ConverterContext& c) const override {
-    return (std::ldexp(1.0, bits) - 1) * Technology::switch_pj(cap_ff_, c.tech->vdd_v);
+    return (std::ldexp(1.0, bits) - 1) * fj_ * 1e-3 * c.tech->energy_vs_horowitz();
   }
   double area_mm2(int bits, double, const ConverterContext& c) const override {
     return (std::ldexp(1.0, bits) - 1) * area_um2_ * 1e-6 * c.tech->area_vs_45();
@@ -141,7 +142,7 @@ class ComparatorBank : public ConverterCostModel {
 
  private:
   std::string name_;
-  double cap_ff_, area_um2_, ns_;
+  double fj_, area_um2_, ns_;
 };
 
 // A word-line driver or DAC as switched capacitance: the line (word line and
@@ -170,12 +171,12 @@ class Driver : public ConverterCostModel {
 
 class FlashAdc : public ComparatorBank {
  public:
-  // A latched comparator with its preamplifier: ~50 fF switched, ~20 um^2 at 45 nm (assumptions, docs/cost-model.md).
-  explicit FlashAdc(const io::Section& s) : ComparatorBank(s, "flash", 50, 20, 0.3) {}
+  // A latched comparator with its preamplifier: ~40 fJ, ~20 um^2 at 45 nm (assumptions, docs/cost-model.md).
+  explicit FlashAdc(const io::Section& s) : ComparatorBank(s, "flash", 40, 20, 0.3) {}
 };
 class SenseAmpAdc : public ComparatorBank {
  public:
-  // A current-mode sense amplifier: ~10 fF switched, ~5 um^2 at 45 nm (assumptions, docs/cost-model.md).
+  // A current-mode sense amplifier: ~10 fJ, ~5 um^2 at 45 nm (assumptions, docs/cost-model.md).
   explicit SenseAmpAdc(const io::Section& s) : ComparatorBank(s, "sense_amp", 10, 5, 1.0) {}
 };
 
