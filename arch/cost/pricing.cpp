@@ -97,6 +97,27 @@ double wire_bit_pj(const Technology& t, double mm) {
   return t.wire_activity * Technology::switch_pj(t.wire_cap_ff_per_um * mm * 1e3, t.vdd_v);
 }
 
+// An AP unit: a NOR-type CAM (Pagiamtzis and Sheikholeslami, "Content-
+// addressable memory (CAM) circuits and architectures: a tutorial and
+// survey", JSSC 2006): a compare drives key_bits search lines down all rows
+// and precharges every row's match line across the key's cells; a write
+// drives write_bits bit lines down all rows. Area: the CAM cells under the
+// racetrack ports plus the racetrack domains.
+void price_ap_unit(ApClassParams& c, const Technology& tech) {
+  ap::ApParams& ap = c.ap;
+  const double f_um = tech.feature_um();
+  const double per_cell_ff = std::sqrt(ap.cam_cell_f2) * f_um * tech.wire_cap_ff_per_um + f_um * tech.gate_cap_ff_per_um;
+  const double line_ff = ap.rows * per_cell_ff;          // a search or bit line down all rows
+  const double match_ff = ap.key_bits * per_cell_ff;     // one row's match line over the key
+  pin_or(ap.compare_pinned, ap.compare_pj,
+         ap.key_bits * Technology::switch_pj(line_ff, tech.vdd_v) + ap.rows * Technology::switch_pj(match_ff, tech.vdd_v));
+  pin_or(ap.write_pinned, ap.write_pj, ap.write_bits * Technology::switch_pj(line_ff, tech.vdd_v));
+  const double cam_mm2 = ap.rows * ap.key_bits * ap.cam_cell_f2 * tech.f2_um2() * 1e-6;
+  const double track_mm2 = double(c.racetrack_kib) * 8192 * c.domain_f2 * tech.f2_um2() * 1e-6 / published::kArrayEfficiency;
+  pin_or(c.area_pinned, c.area_mm2, cam_mm2 + track_mm2);
+  pin_or(c.leakage_pinned, c.leakage_mw, area_leakage_mw(cam_mm2, tech));
+}
+
 }  // namespace
 
 const CellStructure& cell_structure(const char* name) {
@@ -141,6 +162,7 @@ void price_components(ArchConfig& a) {
     tiles += t.count;
   }
   for (auto& c : a.ap_classes) {
+    price_ap_unit(c, tech);
     price_storage(c.buffer, tech);
     price_digital(c.activation, tech);
     price_digital(c.pooling, tech);

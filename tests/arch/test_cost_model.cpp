@@ -21,6 +21,10 @@ using tessera::testing::preset;
 namespace {
 
 ArchConfig rram(const std::vector<std::string>& sets = {}) { return preset("neurosim-rram22", sets); }
+// Nothing pinned, not even the sample-and-hold the NeuroSim presets leave out.
+ArchConfig priced(const std::vector<std::string>& sets = {}) {
+  return load_arch(std::string(TESSERA_TEST_DATA) + "/arch/priced_22nm.toml", sets);
+}
 std::string set_node(int nm) { return "chip.technology.node_nm=" + std::to_string(nm); }
 const int kNodes[] = {130, 90, 65, 45, 32, 22, 20, 16, 14, 10, 7};
 
@@ -101,7 +105,7 @@ TEST(CostModel, CellAreaAtLeastFourF2) {
 TEST(CostModel, WordAndBitLinesByHand) {
   // Word line of 128 columns of 1T1R cells (pitch sqrt(48) F) at 22 nm:
   // C = 128 x (pitch x 0.2 fF/um + F x 1 fF/um), switched at 0.8 V, 18% of rows driven.
-  ArchConfig a = rram();
+  ArchConfig a = priced();
   const double f = 0.022, pitch = std::sqrt(48.0) * f;
   const double c_wl = 128 * (pitch * 0.2 + f * 1.0);
   EXPECT_NEAR(a.tile_classes[0].dac.energy_pj(), 0.18 * c_wl * 0.64 * 1e-3, 1e-12);
@@ -113,7 +117,7 @@ TEST(CostModel, WordAndBitLinesByHand) {
 TEST(CostModel, LongerLinesCostMore) {
   double dac = 0, sh = 0;
   for (int n : {32, 64, 128, 256, 512}) {
-    ArchConfig a = rram({"tile_class.pe.crossbar.cols=" + std::to_string(n), "tile_class.pe.crossbar.rows=" + std::to_string(n),
+    ArchConfig a = priced({"tile_class.pe.crossbar.cols=" + std::to_string(n), "tile_class.pe.crossbar.rows=" + std::to_string(n),
                          "tile_class.pe.crossbar.parallel_rows=32", "tile_class.pe.adc.count=" + std::to_string(n / 2)});
     EXPECT_GT(a.tile_classes[0].dac.energy_pj(), dac) << n;
     EXPECT_GT(a.tile_classes[0].sample_hold.energy_pj, sh) << n;
