@@ -27,6 +27,7 @@ struct CrossbarParams {
   double read_voltage_v = 0.5;
   double read_pulse_ns = 10;
   double input_activity = 0.5;       // fraction of driven rows whose input bit is 1
+  double phase_energy_pj = 0;        // per read phase of one array: its bit lines charged (priced; 0 when the cell figure is pinned)
   bool read_pinned = false, area_pinned = false, leakage_pinned = false;
 
   void load(const io::Section& s);

@@ -61,7 +61,8 @@ UnitFigures crossbar_tile(const ArchConfig& a, const TileClassParams& t, int con
   const double reads_per_ns = 1.0 / t.crossbar.read_ns;  // per array
   const double driven = double(t.crossbar.parallel_rows) / t.crossbar.rows;  // fraction of rows per phase
   UnitFigures u;
-  u.set(Component::Crossbar, xbars * t.crossbar.area_mm2(), xbars * reads_per_ns * driven * t.crossbar.read_energy_pj(),
+  u.set(Component::Crossbar, xbars * t.crossbar.area_mm2(),
+        xbars * reads_per_ns * (driven * t.crossbar.read_energy_pj() + t.crossbar.phase_energy_pj),
         xbars * t.crossbar.leakage_mw);
   u.set(Component::Dac, rows * t.dac.area_mm2(), rows * driven * reads_per_ns * t.dac.energy_pj(), rows * t.dac.leakage_mw);
   u.set(Component::SampleHold, cols * t.sample_hold.area_mm2, cols * reads_per_ns * t.sample_hold.energy_pj,
@@ -123,6 +124,7 @@ CostTable::CostTable(const ArchConfig& a) {
     // A read costs what it drives: cells (read_energy_fj_per_cell each),
     // rows (word-line drivers) and columns (bit lines, sample-and-hold, ADC).
     e[idx(Event::CellRead)] = t.crossbar.read_energy_fj_per_cell * 1e-3;
+    e[idx(Event::CrossbarRead)] = t.crossbar.phase_energy_pj;
     e[idx(Event::DacConversion)] = t.dac.energy_pj();
     e[idx(Event::Sample)] = t.sample_hold.energy_pj;
     e[idx(Event::AdcConversion)] = t.adc.energy_pj();

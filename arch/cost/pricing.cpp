@@ -63,13 +63,14 @@ void price_crossbar_tile(const ArchConfig& a, TileClassParams& t) {
   pin_or(t.dac.leakage_pinned, t.dac.leakage_mw, area_leakage_mw(t.dac.area_mm2(), tech));
   pin_or(t.adc.leakage_pinned, t.adc.leakage_mw, area_leakage_mw(t.adc.area_mm2(), tech));
 
-  // Sample-and-hold per column: the bit line (wire and the cells' drains) at
-  // the read bias, and a hold capacitor sized to the ADC's LSB (2^bits unit
-  // capacitors) at the supply.
+  // Every read phase charges the array's bit lines (wire and the cells'
+  // drains) to the read bias (part of a pinned cell figure otherwise).
   const double c_bl = xb.rows * (pitch_um * tech.wire_cap_ff_per_um + f_um * tech.gate_cap_ff_per_um);
+  xb.phase_energy_pj = xb.read_pinned ? 0.0 : xb.cols * Technology::switch_pj(c_bl, xb.read_voltage_v);
+  // Sample-and-hold per column: a hold capacitor sized to the ADC's LSB
+  // (2^bits unit capacitors) charged at the supply.
   const double c_hold = tech.unit_cap_ff * std::ldexp(1.0, t.adc.bits);
-  pin_or(t.sample_hold.energy_pinned, t.sample_hold.energy_pj,
-         Technology::switch_pj(c_bl, xb.read_voltage_v) + Technology::switch_pj(c_hold, tech.vdd_v));
+  pin_or(t.sample_hold.energy_pinned, t.sample_hold.energy_pj, Technology::switch_pj(c_hold, tech.vdd_v));
   pin_or(t.sample_hold.area_pinned, t.sample_hold.area_mm2, c_hold / published::kCapDensityFfPerUm2 * 1e-6);
 
   price_digital(t.ima.shift_add, tech);

@@ -109,20 +109,23 @@ TEST(CostModel, WordAndBitLinesByHand) {
   const double f = 0.022, pitch = std::sqrt(48.0) * f;
   const double c_wl = 128 * (pitch * 0.2 + f * 1.0);
   EXPECT_NEAR(a.tile_classes[0].dac.energy_pj(), 0.18 * c_wl * 0.64 * 1e-3, 1e-12);
-  // Bit line of 128 rows at the 0.5 V read bias plus a 2^4 fF hold capacitor at 0.8 V.
+  // A read phase charges 128 bit lines of 128 rows at the 0.5 V read bias; the
+  // sample-and-hold a 2^4 fF hold capacitor at 0.8 V.
   const double c_bl = 128 * (pitch * 0.2 + f * 1.0);
-  EXPECT_NEAR(a.tile_classes[0].sample_hold.energy_pj, (c_bl * 0.25 + 16 * 0.64) * 1e-3, 1e-12);
+  EXPECT_NEAR(a.tile_classes[0].crossbar.phase_energy_pj, 128 * c_bl * 0.25 * 1e-3, 1e-12);
+  EXPECT_NEAR(CostTable(a).energy_pj(0, Event::CrossbarRead), 128 * c_bl * 0.25 * 1e-3, 1e-12);
+  EXPECT_NEAR(a.tile_classes[0].sample_hold.energy_pj, 16 * 0.64 * 1e-3, 1e-12);
 }
 
 TEST(CostModel, LongerLinesCostMore) {
-  double dac = 0, sh = 0;
+  double dac = 0, bl = 0;
   for (int n : {32, 64, 128, 256, 512}) {
     ArchConfig a = priced({"tile_class.pe.crossbar.cols=" + std::to_string(n), "tile_class.pe.crossbar.rows=" + std::to_string(n),
                          "tile_class.pe.crossbar.parallel_rows=32", "tile_class.pe.adc.count=" + std::to_string(n / 2)});
     EXPECT_GT(a.tile_classes[0].dac.energy_pj(), dac) << n;
-    EXPECT_GT(a.tile_classes[0].sample_hold.energy_pj, sh) << n;
+    EXPECT_GT(a.tile_classes[0].crossbar.phase_energy_pj / n, bl) << n;  // per column: a longer bit line
     dac = a.tile_classes[0].dac.energy_pj();
-    sh = a.tile_classes[0].sample_hold.energy_pj;
+    bl = a.tile_classes[0].crossbar.phase_energy_pj / n;
   }
 }
 
