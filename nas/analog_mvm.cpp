@@ -34,9 +34,18 @@ torch::Tensor array_mvm(const torch::Tensor& x, const torch::Tensor& w, const Ar
     torch::NoGradGuard no_grad;
     const torch::Tensor alpha = x.detach().abs().amax(1, /*keepdim=*/true).clamp_min(kTiny);
     const torch::Tensor xq = quantize(x.detach() / alpha, 1.0, converter_steps(g.dac_bits));
-    torch::Tensor y = conv_matmul(xq, w_used.detach() / w_max);
-    if (p.out_noise > 0) y = y + p.out_noise * torch::randn_like(y);
-    analog = quantize(y, p.out_bound, converter_steps(g.adc_bits)) * alpha * w_max;
+    // The rows are read parallel_rows at a time; every phase is converted on its own.
+    const torch::Tensor wn = w_used.detach() / w_max;
+    const int64_t r = x.size(1), phase = g.parallel_rows > 0 ? std::min<int64_t>(g.parallel_rows, r) : r;
+    torch::Tensor y;
+    for (int64_t r0 = 0; r0 < r; r0 += phase) {
+      const int64_t nr = std::min(phase, r - r0);
+      torch::Tensor yp = conv_matmul(xq.narrow(1, r0, nr), wn.narrow(0, r0, nr));
+      if (p.out_noise > 0) yp = yp + p.out_noise * torch::randn_like(yp);
+      yp = quantize(yp, p.out_bound, converter_steps(g.adc_bits));
+      y = y.defined() ? y + yp : yp;
+    }
+    analog = y * alpha * w_max;
     if (gain != 1.0) analog = analog * gain;  // digital, after the ADC
   }
   return exact + (analog - exact).detach();

@@ -57,6 +57,7 @@ std::vector<ArrayGeometry> array_geometry(const Network& net, const Mapping& m, 
     g[i].dac_bits = std::min(net.layers[i].activation_bits, tc.dac.bits * t.input_cycles);
     g[i].adc_bits = tc.adc.bits;
     g[i].device = arch.devices.at(tc.crossbar.device);
+    g[i].parallel_rows = tc.crossbar.parallel_rows;
   }
   return g;
 }

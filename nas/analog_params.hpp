@@ -82,6 +82,7 @@ struct ArrayGeometry {
   int groups_per_array = 1;  // groups packed block-diagonally (depthwise layers)
   int dac_bits = 0, adc_bits = 0;
   std::shared_ptr<const device::Device> device;  // the tile class's crossbar device (mapper geometry only)
+  int parallel_rows = 0;  // rows read at once, each phase converted on its own (0: all rows)
 };
 
 // One entry per IR layer; only weight layers are analog. Without a mapping:

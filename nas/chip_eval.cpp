@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -31,6 +32,7 @@ struct ArrayT {
   std::vector<torch::Tensor> pos_cols, neg_cols;  // per slice: column of each weight (q+ / offset), q- (differential)
   int ref_col = -1;
   double step = 1, max_code = 0;
+  int64_t phase_rows = 1;    // rows read at once; each phase is converted on its own
 };
 
 struct HostT {
@@ -99,6 +101,7 @@ class ChipModel {
           at.ref_col = a->ref_col;
           at.step = double(a->adc.step());
           at.max_code = double(a->adc.max_code());
+          at.phase_rows = a->phase_rows;
           v.push_back(std::move(at));
         }
         t.arrays.push_back(std::move(v));
@@ -152,10 +155,18 @@ class ChipModel {
             parts.push_back(torch::floor(xa * std::ldexp(1.0, -cy * h.is.dac_bits)).remainder_(top_in + 1));
           xc = torch::cat(parts, 0);
         }
-        torch::Tensor v = conv_matmul(xc, a.g);  // (cycles * P) x cols: analog column sums
-        // ADC: round half up at its step, clamp to its codes (exact in float32 below 2^24).
-        if (a.step != 1.0) v.div_(a.step);
-        v.add_(0.5).floor_().clamp_(0, a.max_code);
+        // Per read phase: analog column sums, (cycles * P) x cols, and the ADC:
+        // round half up at its step, clamp to its codes (exact in float32 below
+        // 2^24); the phases' codes are added.
+        torch::Tensor v;
+        const int64_t used = a.g.size(0);
+        for (int64_t r0 = 0; r0 < used; r0 += a.phase_rows) {
+          const int64_t nr = std::min(a.phase_rows, used - r0);
+          torch::Tensor vp = conv_matmul(xc.narrow(1, r0, nr), a.g.narrow(0, r0, nr));
+          if (a.step != 1.0) vp.div_(a.step);
+          vp.add_(0.5).floor_().clamp_(0, a.max_code);
+          v = v.defined() ? v.add_(vp) : vp;
+        }
         torch::Tensor col;  // P x cols: converted values, shifted and summed over cycles
         if (cycles == 1) {
           col = v.to(torch::kFloat64).mul_(a.step);

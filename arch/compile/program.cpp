@@ -114,28 +114,38 @@ struct Compiler {
     add(e, Event::BusBit, double(tp.fetch_bits));
     add(e, Event::InputRegisterWrite, double(sh.ima_rows * abits));
 
-    // mvm: input cycles; each reads all arrays, then the shared ADCs convert
-    // the used columns while the next read proceeds (sample-and-hold).
+    // mvm: input cycles; each reads all arrays in ceil(rows / parallel_rows)
+    // phases, and the shared ADCs convert every phase's used columns while
+    // the next phase is read (sample-and-hold).
     const int64_t t_read = arch.cycles(tc.crossbar.read_ns);
-    const int64_t t_conv = std::max<int64_t>(1, int64_t(std::ceil(sh.max_adc_columns * arch.clock_ghz / tc.adc.rate_gsps - 1e-9)));
+    const int64_t t_conv =
+        std::max<int64_t>(1, int64_t(std::ceil(sh.max_adc_columns * tc.adc.conversion_ns() * arch.clock_ghz - 1e-9)));
     const int64_t step = std::max(t_read, t_conv);
     const int ic = t.input_cycles;
-    auto& m = tp.stage[static_cast<int>(Stage::Mvm)];
-    m.occupancy = ic * step;
-    m.latency = t_read + (ic - 1) * step + t_conv + tc.ima.shift_add.latency_cycles;
-    double rows = 0, cols = 0, weights = 0;
+    double rows = 0, cells = 0, reads = 0, conversions = 0, weights = 0;
+    int64_t phases = 1;
     for (int xi : sh.xbars) {
-      rows += lm.xbars[xi].used_rows;
-      cols += lm.xbars[xi].used_cols;
-      weights += double(lm.xbars[xi].weights) * lm.xbars[xi].groups;
+      const auto& x = lm.xbars[xi];
+      const int ph = tc.crossbar.phases(x.used_rows);
+      phases = std::max<int64_t>(phases, ph);
+      rows += x.used_rows;
+      cells += double(x.used_rows) * x.used_cols;
+      reads += ph;
+      conversions += double(x.used_cols) * ph;
+      weights += double(x.weights) * x.groups;
     }
-    add(e, Event::CrossbarRead, double(sh.xbars.size()) * ic);
+    auto& m = tp.stage[static_cast<int>(Stage::Mvm)];
+    m.occupancy = ic * phases * step;
+    m.latency = t_read + (ic * phases - 1) * step + t_conv + tc.ima.shift_add.latency_cycles;
+    tp.arrays = int(sh.xbars.size());
+    add(e, Event::CrossbarRead, reads * ic);
+    add(e, Event::CellRead, cells * ic);
     add(e, Event::DacConversion, rows * ic);
     add(e, Event::InputRegisterRead, rows * tc.dac.bits * ic);
-    add(e, Event::Sample, cols * ic);
-    add(e, Event::AdcConversion, cols * ic);
-    add(e, Event::ShiftAddOp, cols * ic);
-    add(e, Event::ImaOutputWrite, cols * tc.adc.bits * ic);
+    add(e, Event::Sample, conversions * ic);
+    add(e, Event::AdcConversion, conversions * ic);
+    add(e, Event::ShiftAddOp, conversions * ic);
+    add(e, Event::ImaOutputWrite, conversions * tc.adc.bits * ic);
     add(e, Event::ImaOutputRead, weights * arch.mapping.accumulator_bits);
 
     // Partial sums of output groups homed elsewhere, per position.

@@ -55,6 +55,7 @@ struct TileProgram {
   // The tile buffer cannot hold the whole input (pipelined schedule): senders
   // reserve line-buffer space a row at a time (credit-based flow control).
   bool line_buffered = false;
+  int arrays = 0;                    // crossbar arrays this tile reads per input cycle
   EventCounts events_per_position;   // everything but transfers
   // Convenience for the timing models.
   const StageTime& at(Stage s) const { return stage[static_cast<int>(s)]; }

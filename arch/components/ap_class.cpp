@@ -14,9 +14,12 @@ void ApClassParams::load(const io::Section& s) {
   buffer.load(s.table("buffer", "input/output staging buffer of one unit"));
   activation.load(s.table("activation", "activation unit (ReLU, residual add, requantisation)"));
   pooling.load(s.table("pooling", "pooling unit"));
-  area_mm2 = s.number("area_mm2", "area of one unit's CAM, racetracks and control (mm^2)", area_mm2, 0, 1e4);
-  leakage_mw = s.number("leakage_mw", "static power of one unit (mW)", leakage_mw, 0, 1e6);
-  racetrack_kib = int(s.integer("racetrack_kib", "racetrack capacity of one unit (KiB), for reports", racetrack_kib, 0, 1 << 30));
+  area_pinned = s.has("area_mm2");
+  leakage_pinned = s.has("leakage_mw");
+  area_mm2 = s.number("area_mm2", "area of one unit's CAM, racetracks and control (mm^2); absent: its parts at the node (docs/cost-model.md)", area_mm2, 0, 1e4);
+  domain_f2 = s.number("domain_f2", "racetrack area per stored bit (F^2), for the unit's area", domain_f2, 1, 1e4);
+  leakage_mw = s.number("leakage_mw", "static power of one unit (mW); absent: its CAM cells at the node", leakage_mw, 0, 1e6);
+  racetrack_kib = int(s.integer("racetrack_kib", "racetrack capacity of one unit (KiB), for reports and the unit's area", racetrack_kib, 0, 1 << 30));
   s.finish();
 }
 

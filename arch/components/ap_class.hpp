@@ -29,6 +29,10 @@ struct ApClassParams {
   double area_mm2 = 0;            // CAM, racetrack and control of one unit
   double leakage_mw = 0;          // per unit
   int racetrack_kib = 0;          // racetrack capacity per unit (reported)
+  // A racetrack domain 1 F wide and 2 F long: the density usually stated for
+  // racetrack memory (Parkin, Hayashi and Thomas, Science 2008).
+  double domain_f2 = 2;
+  bool area_pinned = false, leakage_pinned = false;
 
   void load(const io::Section& s);
 };

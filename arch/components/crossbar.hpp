@@ -17,8 +17,22 @@ struct CrossbarParams {
   double write_energy_pj_per_cell = 0;
   double area_um2_per_cell = 0;
   double leakage_mw = 0;             // per array
+  // Rows driven at once: a row block is read in ceil(rows used / parallel_rows)
+  // phases, each sampled and converted on its own.
+  int parallel_rows = 0;             // 0 in the file: all rows (resolved to `rows` on load)
+  // The cell, for pricing from the node (arch/cost/pricing): structure, area,
+  // read bias and pulse. Conductances come from the device (g_min, g_max).
+  std::string cell = "";             // 1t1r, crosspoint, 1fefet, sram6t, sram8t ("": the device's usual cell)
+  double cell_area_f2 = 0;           // 0: the structure's default
+  double read_voltage_v = 0.5;
+  double read_pulse_ns = 10;
+  double input_activity = 0.5;       // fraction of driven rows whose input bit is 1
+  double phase_energy_pj = 0;        // per read phase of one array: its bit lines charged (priced; 0 when the cell figure is pinned)
+  bool read_pinned = false, area_pinned = false, leakage_pinned = false;
 
   void load(const io::Section& s);
+  // A phase reads at most parallel_rows rows of `used_rows`.
+  int phases(int used_rows) const { return (used_rows + parallel_rows - 1) / parallel_rows; }
   double read_energy_pj() const { return read_energy_fj_per_cell * rows * cols * 1e-3; }
   double area_mm2() const { return area_um2_per_cell * rows * cols * 1e-6; }
 };
@@ -33,6 +47,7 @@ struct SampleHoldParams {
   double energy_pj = 0;   // per sample
   double area_mm2 = 0;    // per column
   double leakage_mw = 0;  // per column
+  bool energy_pinned = false, area_pinned = false;
 
   void load(const io::Section& s);
 };
@@ -44,6 +59,7 @@ struct BusParams {
   double energy_pj_per_bit = 0;
   double area_mm2 = 0;
   double leakage_mw = 0;
+  bool energy_pinned = false, area_pinned = false;
 
   void load(const io::Section& s);
 };

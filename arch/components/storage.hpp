@@ -2,6 +2,8 @@
 // bit accessed. The peak access rate is ports * width_bits per cycle.
 #pragma once
 
+#include <string>
+
 namespace tessera {
 namespace io { class Section; }
 
@@ -14,6 +16,10 @@ struct StorageParams {
   double write_energy_pj_per_bit = 0;
   double area_mm2 = 0;
   double leakage_mw = 0;
+  // Pricing from the node where the figures are absent (arch/cost/pricing).
+  std::string kind = "sram";    // register, sram or edram: cell area
+  double cell_area_f2 = 0;      // 0: the kind's default
+  bool read_pinned = false, write_pinned = false, area_pinned = false, leakage_pinned = false;
 
   void load(const io::Section& s);
 };

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <set>
 
+#include "arch/cost/pricing.hpp"
 #include "arch/device/device.hpp"
 
 namespace tessera {
@@ -86,6 +87,7 @@ ArchConfig read_arch(const io::Section& root) {
   auto chip = root.table("chip", "chip-level parameters", true);
   a.name = chip.string("name", "chip name shown in reports", "chip");
   a.clock_ghz = chip.number("clock_ghz", "clock of the digital logic; every latency is counted in its cycles (GHz)", 1.0, 1e-6, 100);
+  a.tech.load(chip.table("technology", "CMOS technology node pricing every figure a preset does not pin (docs/cost-model.md)"));
   a.noc.load(chip.table("noc", "on-chip network"));
   a.global_buffer.load(chip.table("global_buffer", "global buffer (bytes = 0: none)"));
   a.offchip.load(chip.table("offchip", "off-chip interface"));
@@ -151,7 +153,10 @@ ArchConfig read_arch(const io::Section& root) {
     }
   }
   root.finish();
-  if (!root.describing()) a.noc.topology->attach(a.total_tiles());
+  if (!root.describing()) {
+    a.noc.topology->attach(a.total_tiles());
+    price_components(a);
+  }
   return a;
 }
 

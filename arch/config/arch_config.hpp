@@ -12,6 +12,7 @@
 #include "arch/components/ap_class.hpp"
 #include "arch/components/storage.hpp"
 #include "arch/components/tile.hpp"
+#include "arch/cost/technology.hpp"
 #include "arch/noc/topology.hpp"
 #include "workloads/io/toml_reader.hpp"
 
@@ -49,6 +50,7 @@ struct ArchConfig {
   std::string file;
   std::string name;
   double clock_ghz = 1.0;
+  Technology tech;
   NocParams noc;
   StorageParams global_buffer;
   OffchipParams offchip;

@@ -57,14 +57,17 @@ UnitFigures crossbar_tile(const ArchConfig& a, const TileClassParams& t, int con
   const double xbars = t.crossbars();
   const double rows = xbars * t.crossbar.rows, cols = xbars * t.crossbar.cols;
   const double adcs = double(t.imas) * t.adc.count;
+  // At peak every array reads a phase (parallel_rows rows) every read_ns.
   const double reads_per_ns = 1.0 / t.crossbar.read_ns;  // per array
+  const double driven = double(t.crossbar.parallel_rows) / t.crossbar.rows;  // fraction of rows per phase
   UnitFigures u;
-  u.set(Component::Crossbar, xbars * t.crossbar.area_mm2(), xbars * reads_per_ns * t.crossbar.read_energy_pj(),
+  u.set(Component::Crossbar, xbars * t.crossbar.area_mm2(),
+        xbars * reads_per_ns * (driven * t.crossbar.read_energy_pj() + t.crossbar.phase_energy_pj),
         xbars * t.crossbar.leakage_mw);
-  u.set(Component::Dac, rows * t.dac.area_mm2(), rows * reads_per_ns * t.dac.energy_pj(), rows * t.dac.leakage_mw);
+  u.set(Component::Dac, rows * t.dac.area_mm2(), rows * driven * reads_per_ns * t.dac.energy_pj(), rows * t.dac.leakage_mw);
   u.set(Component::SampleHold, cols * t.sample_hold.area_mm2, cols * reads_per_ns * t.sample_hold.energy_pj,
         cols * t.sample_hold.leakage_mw);
-  u.set(Component::Adc, adcs * t.adc.area_mm2(), adcs * t.adc.rate_gsps * t.adc.energy_pj(), adcs * t.adc.leakage_mw);
+  u.set(Component::Adc, adcs * t.adc.area_mm2(), adcs * t.adc.conversions_per_ns() * t.adc.energy_pj(), adcs * t.adc.leakage_mw);
   u.digital(Component::ShiftAdd, t.ima.shift_add, double(t.imas) * t.ima.shift_add.count, f);
   u.storage(Component::InputRegister, t.ima.input_register, t.imas, f);
   u.storage(Component::ImaOutputRegister, t.ima.output_register, t.imas, f);
@@ -118,7 +121,10 @@ CostTable::CostTable(const ArchConfig& a) {
   for (const auto& t : a.tile_classes) {
     std::array<double, kEvents> e{};
     chip_events(a, e);
-    e[idx(Event::CrossbarRead)] = t.crossbar.read_energy_pj();
+    // A read costs what it drives: cells (read_energy_fj_per_cell each),
+    // rows (word-line drivers) and columns (bit lines, sample-and-hold, ADC).
+    e[idx(Event::CellRead)] = t.crossbar.read_energy_fj_per_cell * 1e-3;
+    e[idx(Event::CrossbarRead)] = t.crossbar.phase_energy_pj;
     e[idx(Event::DacConversion)] = t.dac.energy_pj();
     e[idx(Event::Sample)] = t.sample_hold.energy_pj;
     e[idx(Event::AdcConversion)] = t.adc.energy_pj();

@@ -13,7 +13,7 @@ const char* to_string(Component c) {
 }
 
 const char* to_string(Event e) {
-  static const char* names[] = {"crossbar_read", "dac_conversion", "sample", "adc_conversion",
+  static const char* names[] = {"crossbar_read", "cell_read", "dac_conversion", "sample", "adc_conversion",
                                 "shift_add_op", "input_register_read_bit", "input_register_write_bit",
                                 "ima_output_write_bit", "ima_output_read_bit", "buffer_read_bit",
                                 "buffer_write_bit", "bus_bit", "reduce_op", "activation_op", "pool_op",
@@ -27,7 +27,8 @@ const char* to_string(Event e) {
 
 Component component_of(Event e) {
   switch (e) {
-    case Event::CrossbarRead: return Component::Crossbar;
+    case Event::CrossbarRead:
+    case Event::CellRead: return Component::Crossbar;
     case Event::DacConversion: return Component::Dac;
     case Event::Sample: return Component::SampleHold;
     case Event::AdcConversion: return Component::Adc;

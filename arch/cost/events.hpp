@@ -40,7 +40,8 @@ constexpr int kComponents = static_cast<int>(Component::kCount);
 const char* to_string(Component c);
 
 enum class Event : int {
-  CrossbarRead,       // one read of one array
+  CrossbarRead,       // one read phase of one array (its rows block's parallel rows)
+  CellRead,           // one cell read (row driven, column sensed) in a phase
   DacConversion,      // one row driven once
   Sample,             // one column sampled
   AdcConversion,      // one column converted

@@ -1,14 +1,17 @@
 #include "arch/functional/crossbar_array.hpp"
 
+#include <algorithm>
+
 namespace tessera::functional {
 
 CrossbarArray build_array(const QuantLayer& ql, const Window& w, const CrossbarTiling& t, const CrossbarSlot& s,
-                          const WeightSlicing& ws, int dac_bits, int adc_bits) {
+                          const WeightSlicing& ws, int dac_bits, int adc_bits, int parallel_rows) {
   CrossbarArray a;
   a.rows = s.used_rows;
   a.cols = s.used_cols;
   a.digits.assign(size_t(a.rows) * size_t(a.cols), 0);
-  a.adc = Adc::for_array(a.rows, dac_bits, ws.cell_bits, adc_bits);
+  a.phase_rows = parallel_rows > 0 && parallel_rows < a.rows ? parallel_rows : std::max(1, a.rows);
+  a.adc = Adc::for_array(std::min(a.rows, a.phase_rows), dac_bits, ws.cell_bits, adc_bits);
   const bool packed = t.groups_per_xbar > 1;
 
   // Rows: a packed array stacks its groups' full matrices; otherwise a block of one group's rows.

@@ -26,7 +26,8 @@ struct CrossbarArray {
   int rows = 0, cols = 0;           // used rows and columns
   std::vector<int32_t> digits;      // nominal digits, rows x cols, row-major
   std::vector<float> read;          // read-back conductances in digit units, rows x cols
-  Adc adc;
+  Adc adc;                          // converts one phase's column sums
+  int phase_rows = 0;               // rows driven at once (crossbar.parallel_rows, at most rows)
   // Per used row: global input channel and kernel offsets of the window.
   std::vector<int64_t> row_channel, row_dy, row_dx;
   // Per logical weight held (in column order): its output channel.
@@ -38,11 +39,14 @@ struct CrossbarArray {
   double reference_sum = 0, read_sum = 0;
 
   int64_t weights() const { return int64_t(weight_channel.size()); }
+  int phases() const { return (rows + phase_rows - 1) / phase_rows; }
 };
 
 // The nominal contents of a slot (no device yet: `read` equals the digits).
+// The array is read `parallel_rows` rows at a time (0: all), each phase's
+// column sums converted on their own (docs/cost-model.md).
 CrossbarArray build_array(const QuantLayer& ql, const Window& w, const CrossbarTiling& t, const CrossbarSlot& s,
-                          const WeightSlicing& ws, int dac_bits, int adc_bits);
+                          const WeightSlicing& ws, int dac_bits, int adc_bits, int parallel_rows = 0);
 
 // Programs the digits on `dev` (digit d at conductance d / (2^b - 1) * g_max),
 // reads them `t_inference` seconds later and stores the read conductances in

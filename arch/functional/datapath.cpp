@@ -50,7 +50,8 @@ Datapath::Datapath(const Network& net, const ArchConfig& arch, const Mapping& ma
     double reference = 0, now = 0;
     for (int r = 0; r < h.map->replication; ++r) {
       for (size_t xi = 0; xi < h.map->xbars.size(); ++xi) {
-        CrossbarArray a = build_array(h.q, h.window, h.map->tiling, h.map->xbars[xi], h.weights, tc.dac.bits, tc.adc.bits);
+        CrossbarArray a = build_array(h.q, h.window, h.map->tiling, h.map->xbars[xi], h.weights, tc.dac.bits, tc.adc.bits,
+                                      tc.crossbar.parallel_rows);
         const uint64_t id = array_stream(li, r, int(xi));
         device::Rng rng = device::Rng::stream(opt.seed, id);
         device::Rng ref_rng = device::Rng::stream(opt.seed, id | kReferenceStreamBit);
@@ -127,26 +128,31 @@ void Datapath::compute_array(HostState& h, const CrossbarArray& a, int64_t y, in
     const bool inside = iy >= 0 && iy < H && ix >= 0 && ix < W;
     x_[size_t(lr)] = inside ? h.codes[size_t((a.row_channel[size_t(lr)] * H + iy) * W + ix)] : zero;
   }
-  // Analog column sums per input cycle: S = sum over rows of DAC level x read digit.
-  sums_.assign(size_t(cycles) * nc, 0.0f);
+  // Analog column sums per input cycle and read phase: S = sum over the
+  // phase's rows of DAC level x read digit.
+  const int phases = a.phases();
+  sums_.assign(size_t(cycles) * size_t(phases) * nc, 0.0f);
   for (int lr = 0; lr < a.rows; ++lr) {
     const int64_t code = x_[size_t(lr)];
     if (code == 0) continue;
     const float* g = a.read.data() + size_t(lr) * nc;
+    const size_t phase = size_t(lr / a.phase_rows);
     for (int c = 0; c < cycles; ++c) {
       const int64_t v = h.inputs.digit(code, c);
       if (v == 0) continue;
       const float fv = float(v);
-      float* s = sums_.data() + size_t(c) * nc;
+      float* s = sums_.data() + (size_t(c) * size_t(phases) + phase) * nc;
       for (size_t j = 0; j < nc; ++j) s[j] += fv * g[j];
     }
   }
-  // ADC per column and cycle; shift-and-add over input cycles.
+  // ADC per column, cycle and phase; shift-and-add over input cycles.
   col_.assign(nc, 0);
   for (int c = 0; c < cycles; ++c) {
-    const float* s = sums_.data() + size_t(c) * nc;
     const int sh = h.inputs.shift(c);
-    for (size_t j = 0; j < nc; ++j) col_[j] += a.adc.convert(double(s[j])) << sh;
+    for (int ph = 0; ph < phases; ++ph) {
+      const float* s = sums_.data() + (size_t(c) * size_t(phases) + size_t(ph)) * nc;
+      for (size_t j = 0; j < nc; ++j) col_[j] += a.adc.convert(double(s[j])) << sh;
+    }
   }
   // Shift-and-add over slices (and the pair subtraction); sum into the layer's accumulators.
   const WeightSlicing& ws = h.weights;

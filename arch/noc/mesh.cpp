@@ -90,10 +90,16 @@ void NocParams::load(const io::Section& s) {
   flit_bits = int(s.integer("flit_bits", "link width: bits per flit", flit_bits, 1, 1 << 12));
   hop_cycles = int(s.integer("hop_cycles", "head-flit latency per router hop (cycles)", hop_cycles, 1, 1 << 12));
   router_ports = int(s.integer("router_ports", "router ports (flits moved per cycle at peak)", router_ports, 1, 64));
-  router_energy_pj_per_flit = s.number("router_energy_pj_per_flit", "energy per flit per router traversal (pJ)", router_energy_pj_per_flit, 0, 1e6);
-  link_energy_pj_per_flit = s.number("link_energy_pj_per_flit", "energy per flit per link traversal (pJ)", link_energy_pj_per_flit, 0, 1e6);
-  router_area_mm2 = s.number("router_area_mm2", "area per router (mm^2)", router_area_mm2, 0, 1e4);
-  router_leakage_mw = s.number("router_leakage_mw", "static power per router (mW)", router_leakage_mw, 0, 1e6);
+  router_pinned = s.has("router_energy_pj_per_flit");
+  link_pinned = s.has("link_energy_pj_per_flit");
+  router_area_pinned = s.has("router_area_mm2");
+  router_leakage_pinned = s.has("router_leakage_mw");
+  router_energy_pj_per_flit = s.number("router_energy_pj_per_flit", "energy per flit per router traversal (pJ); absent: input buffers and switch at the node",
+                                       router_energy_pj_per_flit, 0, 1e6);
+  link_energy_pj_per_flit = s.number("link_energy_pj_per_flit", "energy per flit per link traversal (pJ); absent: flit_bits wires one tile pitch long at the node",
+                                     link_energy_pj_per_flit, 0, 1e6);
+  router_area_mm2 = s.number("router_area_mm2", "area per router (mm^2); absent: input buffers and switch at the node", router_area_mm2, 0, 1e4);
+  router_leakage_mw = s.number("router_leakage_mw", "static power per router (mW); absent: from its area at the node", router_leakage_mw, 0, 1e6);
   s.finish();
 }
 

@@ -35,6 +35,7 @@ struct NocParams {
   double link_energy_pj_per_flit = 0;    // per link traversal
   double router_area_mm2 = 0;
   double router_leakage_mw = 0;
+  bool router_pinned = false, link_pinned = false, router_area_pinned = false, router_leakage_pinned = false;
 
   void load(const io::Section& s);
 };

@@ -376,13 +376,15 @@ void Tile::write_stats(stats::Group& g) const {
     return;
   }
   const TileClassParams& tc = a.tile_classes[host_.tile_class];
-  const double xbars = double(prog_.events_per_position[Event::CrossbarRead]) / std::max(1, host_.input_cycles);
-  unit("crossbars", events[Event::CrossbarRead], xbars / double(a.cycles(tc.crossbar.read_ns)));
+  // Read phases per input cycle over all the tile's arrays (one per array when all rows are read at once).
+  const double phases = double(prog_.events_per_position[Event::CrossbarRead]) / std::max(1, host_.input_cycles);
+  const double xbars = prog_.arrays;
+  unit("crossbars", events[Event::CrossbarRead], phases / double(a.cycles(tc.crossbar.read_ns)));
   unit("dacs", events[Event::DacConversion], 0);
   unit("sample_holds", events[Event::Sample], 0);
   // Every ADC of the IMAs the layer occupies, at its sample rate.
   const double imas = std::ceil(xbars / tc.ima.crossbars);
-  unit("adcs", events[Event::AdcConversion], imas * tc.adc.count * tc.adc.rate_gsps / a.clock_ghz);
+  unit("adcs", events[Event::AdcConversion], imas * tc.adc.count * tc.adc.conversions_per_ns() / a.clock_ghz);
   unit("shift_adds", events[Event::ShiftAddOp], imas * tc.ima.shift_add.throughput());
   unit("reduce", events[Event::ReduceOp], tc.reduce.throughput());
   unit("activation", events[Event::ActivationOp], tc.activation.throughput());

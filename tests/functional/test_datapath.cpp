@@ -72,6 +72,16 @@ TEST(Exact, SignedInputsAndSignedImage) {
   EXPECT_EQ(s.hardware(), s.reference());
 }
 
+// Rows read in parallel: 32 rows of 2-bit cells with 1-bit DACs sum to at most
+// 96, which 7 ADC bits convert exactly; all 128 rows at once (FS = 384) do not.
+TEST(ParallelRows, PhasesMakeSmallAdcsExact) {
+  expect_exact("fmnist-cnn", {"tile_class.isaac.adc.bits=7", "tile_class.isaac.crossbar.parallel_rows=32"});
+  Rig s(zoo::build("fmnist-cnn"), preset("isaac", {"tile_class.isaac.adc.bits=7"}));
+  Datapath dp(s.net, s.arch, s.map, s.prog, s.q, {});
+  EXPECT_GT(dp.adc_step_log2(1), 0);
+  EXPECT_FALSE(compare_logits(dp.run(s.image), s.reference()).exact);
+}
+
 TEST(FiniteAdc, IsaacEightBitsReportsAnError) {
   Rig s(zoo::build("fmnist-cnn"), preset("isaac"));
   Datapath dp(s.net, s.arch, s.map, s.prog, s.q, {});

@@ -72,6 +72,27 @@ TEST(Analog, PerArrayScalingAndDigitalPartialSums) {
   EXPECT_NEAR(four[0][1].item<float>(), -0.18f + 0.3f, 1e-6);
 }
 
+TEST(Analog, ParallelRowsConvertEachPhase) {
+  // x = [0.9, 0.3], W = [[0.5, -0.2], [0.25, 1.0]] on one array (alpha 0.9,
+  // max|W| 1, x' = [1, 1/3]); 3-bit ADC with bound 0.3 (step 0.1).
+  auto x = torch::tensor({0.9f, 0.3f}).reshape({1, 2});
+  auto w = torch::tensor({0.5f, -0.2f, 0.25f, 1.0f}).reshape({2, 2});
+  AnalogParams p;
+  p.out_noise = 0;
+  p.out_bound = 0.3;
+  // All rows at once: y = [0.5833, 0.1333] -> [0.3 (clipped), 0.1] -> x 0.9 = [0.27, 0.09].
+  auto all = analog_matmul(x, w, geom(2, 2, 3, 3), p, false);
+  EXPECT_NEAR(all[0][0].item<float>(), 0.27f, 1e-6);
+  EXPECT_NEAR(all[0][1].item<float>(), 0.09f, 1e-6);
+  // One row per phase, the array's scales kept: [0.5, -0.2] -> [0.3, -0.2] and
+  // [0.0833, 0.3333] -> [0.1, 0.3]; sum [0.4, 0.1] x 0.9 = [0.36, 0.09].
+  ArrayGeometry g = geom(2, 2, 3, 3);
+  g.parallel_rows = 1;
+  auto phased = analog_matmul(x, w, g, p, false);
+  EXPECT_NEAR(phased[0][0].item<float>(), 0.36f, 1e-6);
+  EXPECT_NEAR(phased[0][1].item<float>(), 0.09f, 1e-6);
+}
+
 TEST(Analog, AdcClipsAtTheOutputBound) {
   auto x = torch::full({1, 20}, 0.5f);
   auto w = torch::full({20, 1}, 2.0f);

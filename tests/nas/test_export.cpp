@@ -199,6 +199,10 @@ TEST(ChipEval, NoisyDevicesEqualTheDatapathOfTheSameSeed) {
   // PCM after a day with drift compensation (differential pairs, 1-bit DACs, 16-bit ADC).
   expect_chip_equals_datapath({"pcm-8b", "tile_class.pcm.dac.bits=1", "tile_class.pcm.adc.bits=16"}, 3, 86400, true,
                               false, 1e-6);
+  // Rows read 16 at a time, each phase through a lossy 5-bit ADC (FS 48 > 31).
+  expect_chip_equals_datapath({"isaac", "tile_class.isaac.adc.bits=5", "tile_class.isaac.crossbar.parallel_rows=16",
+                               "device.rram.sigma=0.05"},
+                              7, 1, false, false, 1e-6);
 }
 
 TEST(ChipEval, MonteCarloIsSeededAndIdealAccuracyIsTheReferences) {

@@ -1,0 +1,191 @@
+#include "arch/cost/pricing.hpp"
+
+#include <cmath>
+#include <cstring>
+
+#include "arch/config/arch_config.hpp"
+#include "arch/cost/published.hpp"
+#include "arch/cost/technology.hpp"
+#include "arch/device/device.hpp"
+
+namespace tessera {
+
+namespace {
+
+// Crossbar cells. 1T1R/1FeFET: 4 F x 12 F, the access-transistor-limited
+// layout NeuroSim V1.4 assumes; crosspoint: 2 F x 2 F, the physical minimum of
+// a cell between two wire pitches; 6T SRAM: ITRS ~146 F^2; 8T compute SRAM:
+// 10 F x 28 F (NeuroSim V1.4's SRAM cell above 14 nm).
+const CellStructure kCells[] = {
+    {"1t1r", 48, 1, true},
+    {"crosspoint", 4, 0, true},
+    {"1fefet", 48, 1, true},
+    {"sram6t", published::kSramCellF2, 6, false},
+    {"sram8t", 280, 8, false},
+};
+
+const char* usual_cell(const std::string& device_impl) {
+  if (device_impl == "sram") return "sram8t";
+  if (device_impl == "fefet") return "1fefet";
+  return "1t1r";  // rram, pcm
+}
+
+void pin_or(bool pinned, double& field, double value) {
+  if (!pinned) field = value;
+}
+
+void price_crossbar_tile(const ArchConfig& a, TileClassParams& t) {
+  const Technology& tech = a.tech;
+  CrossbarParams& xb = t.crossbar;
+  const auto& dev = *a.devices.at(xb.device);
+  if (xb.cell.empty()) xb.cell = usual_cell(dev.impl());
+  const CellStructure& cell = cell_structure(xb.cell.c_str());
+  if (xb.cell_area_f2 == 0) xb.cell_area_f2 = cell.area_f2;
+  const double f_um = tech.feature_um();
+  const double pitch_um = std::sqrt(xb.cell_area_f2) * f_um;  // square cell
+  pin_or(xb.area_pinned, xb.area_um2_per_cell, xb.cell_area_f2 * tech.f2_um2());
+
+  // Cell read: V^2 G t at the device's mean conductance for resistive cells
+  // (uS x V^2 x ns = fJ); an SRAM cell discharges its read port's drain.
+  const double g_mean_us = 0.5 * (dev.g_min() + dev.g_max());
+  const double cell_fj = cell.resistive ? xb.read_voltage_v * xb.read_voltage_v * g_mean_us * xb.read_pulse_ns
+                                        : tech.gate_cap_ff_per_um * f_um * tech.vdd_v * tech.vdd_v;
+  pin_or(xb.read_pinned, xb.read_energy_fj_per_cell, xb.input_activity * cell_fj);
+  pin_or(xb.leakage_pinned, xb.leakage_mw, tech.leakage_mw(double(xb.rows) * xb.cols * cell.transistors * f_um));
+
+  // Word line: the wire across the columns plus the access gates on it, at
+  // the supply for transistor cells, at the read bias for crosspoints.
+  const double gates = cell.transistors > 0 ? 1.0 : 0.0;
+  const double c_wl = xb.cols * (pitch_um * tech.wire_cap_ff_per_um + gates * f_um * tech.gate_cap_ff_per_um);
+  const double v_wl = cell.transistors > 0 ? tech.vdd_v : xb.read_voltage_v;
+  t.dac.resolve({&tech, c_wl, v_wl, xb.input_activity});
+  t.adc.resolve({&tech, 0, 0, 1});
+  pin_or(t.dac.leakage_pinned, t.dac.leakage_mw, area_leakage_mw(t.dac.area_mm2(), tech));
+  pin_or(t.adc.leakage_pinned, t.adc.leakage_mw, area_leakage_mw(t.adc.area_mm2(), tech));
+
+  // Every read phase charges the array's bit lines (wire and the cells'
+  // drains) to the read bias (part of a pinned cell figure otherwise).
+  const double c_bl = xb.rows * (pitch_um * tech.wire_cap_ff_per_um + f_um * tech.gate_cap_ff_per_um);
+  xb.phase_energy_pj = xb.read_pinned ? 0.0 : xb.cols * Technology::switch_pj(c_bl, xb.read_voltage_v);
+  // Sample-and-hold per column: a hold capacitor sized to the ADC's LSB
+  // (2^bits unit capacitors) charged at the supply.
+  const double c_hold = tech.unit_cap_ff * std::ldexp(1.0, t.adc.bits);
+  pin_or(t.sample_hold.energy_pinned, t.sample_hold.energy_pj, Technology::switch_pj(c_hold, tech.vdd_v));
+  pin_or(t.sample_hold.area_pinned, t.sample_hold.area_mm2, c_hold / published::kCapDensityFfPerUm2 * 1e-6);
+
+  price_digital(t.ima.shift_add, tech);
+  price_storage(t.ima.input_register, tech);
+  price_storage(t.ima.output_register, tech);
+  price_storage(t.buffer, tech);
+  price_digital(t.reduce, tech);
+  price_digital(t.activation, tech);
+  price_digital(t.pooling, tech);
+  price_storage(t.output_register, tech);
+}
+
+// Area of one tile without its bus and router (for wire lengths).
+double tile_core_area_mm2(const TileClassParams& t) {
+  const double ima = t.ima.crossbars * (t.crossbar.area_mm2() + t.crossbar.rows * t.dac.area_mm2() +
+                                        t.crossbar.cols * t.sample_hold.area_mm2) +
+                     t.adc.count * t.adc.area_mm2() + t.ima.shift_add.count * t.ima.shift_add.area_mm2 +
+                     t.ima.input_register.area_mm2 + t.ima.output_register.area_mm2;
+  return t.imas * ima + t.buffer.area_mm2 + t.reduce.count * t.reduce.area_mm2 +
+         t.activation.count * t.activation.area_mm2 + t.pooling.count * t.pooling.area_mm2 + t.output_register.area_mm2;
+}
+
+// Energy of one bit over a wire of `mm` at the node: activity C L V^2.
+double wire_bit_pj(const Technology& t, double mm) {
+  return t.wire_activity * Technology::switch_pj(t.wire_cap_ff_per_um * mm * 1e3, t.vdd_v);
+}
+
+// An AP unit: a NOR-type CAM (Pagiamtzis and Sheikholeslami, "Content-
+// addressable memory (CAM) circuits and architectures: a tutorial and
+// survey", JSSC 2006): a compare drives key_bits search lines down all rows
+// and precharges every row's match line across the key's cells; a write
+// drives write_bits bit lines down all rows. Area: the CAM cells under the
+// racetrack ports plus the racetrack domains.
+void price_ap_unit(ApClassParams& c, const Technology& tech) {
+  ap::ApParams& ap = c.ap;
+  const double f_um = tech.feature_um();
+  const double per_cell_ff = std::sqrt(ap.cam_cell_f2) * f_um * tech.wire_cap_ff_per_um + f_um * tech.gate_cap_ff_per_um;
+  const double line_ff = ap.rows * per_cell_ff;          // a search or bit line down all rows
+  const double match_ff = ap.key_bits * per_cell_ff;     // one row's match line over the key
+  pin_or(ap.compare_pinned, ap.compare_pj,
+         ap.key_bits * Technology::switch_pj(line_ff, tech.vdd_v) + ap.rows * Technology::switch_pj(match_ff, tech.vdd_v));
+  pin_or(ap.write_pinned, ap.write_pj, ap.write_bits * Technology::switch_pj(line_ff, tech.vdd_v));
+  const double cam_mm2 = ap.rows * ap.key_bits * ap.cam_cell_f2 * tech.f2_um2() * 1e-6;
+  const double track_mm2 = double(c.racetrack_kib) * 8192 * c.domain_f2 * tech.f2_um2() * 1e-6 / published::kArrayEfficiency;
+  pin_or(c.area_pinned, c.area_mm2, cam_mm2 + track_mm2);
+  pin_or(c.leakage_pinned, c.leakage_mw, area_leakage_mw(cam_mm2, tech));
+}
+
+}  // namespace
+
+const CellStructure& cell_structure(const char* name) {
+  for (const auto& c : kCells)
+    if (std::strcmp(c.name, name) == 0) return c;
+  return kCells[0];
+}
+
+double area_leakage_mw(double area_mm2, const Technology& t) {
+  return t.leakage_mw(area_mm2 * 1e6 * published::kWidthPerAreaF / t.feature_um());
+}
+
+void price_digital(DigitalUnitParams& u, const Technology& t) {
+  const double w = u.width_bits / 32.0;
+  pin_or(u.energy_pinned, u.energy_pj, published::kAdd32EnergyPj * w * t.energy_vs_horowitz());
+  pin_or(u.area_pinned, u.area_mm2, published::kAdd32AreaUm2 * w * t.area_vs_45() * 1e-6);
+  pin_or(u.leakage_pinned, u.leakage_mw, area_leakage_mw(u.area_mm2, t));
+}
+
+void price_storage(StorageParams& s, const Technology& t) {
+  if (s.bytes <= 0) return;
+  if (s.cell_area_f2 == 0)
+    s.cell_area_f2 = s.kind == "register" ? published::kRegisterCellF2 : s.kind == "edram" ? published::kEdramCellF2 : published::kSramCellF2;
+  const double bit_pj = published::kSram8kbBitEnergyPj * std::sqrt(s.bytes / published::kSramRefBytes) * t.energy_vs_horowitz();
+  pin_or(s.read_pinned, s.read_energy_pj_per_bit, bit_pj);
+  pin_or(s.write_pinned, s.write_energy_pj_per_bit, bit_pj);
+  pin_or(s.area_pinned, s.area_mm2, s.bytes * 8 * s.cell_area_f2 * t.f2_um2() / published::kArrayEfficiency * 1e-6);
+  pin_or(s.leakage_pinned, s.leakage_mw, area_leakage_mw(s.area_mm2, t));
+}
+
+void price_components(ArchConfig& a) {
+  const Technology& tech = a.tech;
+  double tile_area_sum = 0;
+  int tiles = 0;
+  for (auto& t : a.tile_classes) {
+    price_crossbar_tile(a, t);
+    // The bus spans the tile: its side, from the tile's area without it.
+    const double pitch_mm = std::sqrt(tile_core_area_mm2(t));
+    pin_or(t.bus.energy_pinned, t.bus.energy_pj_per_bit, wire_bit_pj(tech, pitch_mm));
+    pin_or(t.bus.area_pinned, t.bus.area_mm2, t.bus.width_bits * published::kWirePitchF * tech.feature_um() * 1e-3 * pitch_mm);
+    tile_area_sum += t.count * (tile_core_area_mm2(t) + t.bus.area_mm2);
+    tiles += t.count;
+  }
+  for (auto& c : a.ap_classes) {
+    price_ap_unit(c, tech);
+    price_storage(c.buffer, tech);
+    price_digital(c.activation, tech);
+    price_digital(c.pooling, tech);
+    tile_area_sum += c.count * (c.area_mm2 + c.buffer.area_mm2);
+    tiles += c.count;
+  }
+  price_storage(a.global_buffer, tech);
+
+  // Network: links one tile pitch long; a router is its input buffers (written
+  // and read once per flit) and a switch of ports x flit_bits wires.
+  NocParams& n = a.noc;
+  const double tile_pitch_mm = tiles > 0 ? std::sqrt(tile_area_sum / tiles) : 0;
+  pin_or(n.link_pinned, n.link_energy_pj_per_flit, n.flit_bits * wire_bit_pj(tech, tile_pitch_mm));
+  StorageParams buf;
+  buf.bytes = double(n.router_ports) * published::kRouterBufferFlits * n.flit_bits / 8.0;
+  buf.kind = "register";
+  price_storage(buf, tech);
+  const double switch_side_mm = n.router_ports * n.flit_bits * published::kWirePitchF * tech.feature_um() * 1e-3;
+  pin_or(n.router_pinned, n.router_energy_pj_per_flit,
+         n.flit_bits * (buf.read_energy_pj_per_bit + buf.write_energy_pj_per_bit + wire_bit_pj(tech, switch_side_mm)));
+  pin_or(n.router_area_pinned, n.router_area_mm2, buf.area_mm2 + switch_side_mm * switch_side_mm);
+  pin_or(n.router_leakage_pinned, n.router_leakage_mw, area_leakage_mw(n.router_area_mm2, tech));
+}
+
+}  // namespace tessera

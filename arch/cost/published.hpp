@@ -1,0 +1,37 @@
+// Published constants the circuit models start from, each with its source.
+// docs/cost-model.md lists them with the equations that use them.
+#pragma once
+
+namespace tessera::published {
+
+// Horowitz, "Computing's energy problem (and what we can do about it)", ISSCC
+// 2014, 45 nm at 0.9 V: a 32-bit integer add costs 0.1 pJ and 137 um^2; a
+// 64-bit read of an 8 KB SRAM costs 10 pJ (32 KB: 20 pJ, 1 MB: 100 pJ, i.e.
+// energy per bit grows as the square root of capacity).
+constexpr double kAdd32EnergyPj = 0.1;
+constexpr double kAdd32AreaUm2 = 137;
+constexpr double kSram8kbBitEnergyPj = 10.0 / 64;
+constexpr double kSramRefBytes = 8192;
+
+// Bit-cell areas (F^2): 6T SRAM ~146 F^2 (ITRS 2013 ORTC), a flip-flop about
+// four 6T cells, 1T1C eDRAM ~60 F^2 (ITRS); array efficiency (cells / macro
+// area) ~0.7 (CACTI-class macros).
+constexpr double kSramCellF2 = 146;
+constexpr double kRegisterCellF2 = 4 * 146;
+constexpr double kEdramCellF2 = 60;
+constexpr double kArrayEfficiency = 0.7;
+
+// Transistor width per layout area: a 6T cell holds ~9 F of width in 146 F^2,
+// about 0.06 / F; used to turn an area into leaking width.
+constexpr double kWidthPerAreaF = 0.06;
+
+// Intermediate-metal wire pitch, in F (ITRS: ~2-4 F).
+constexpr double kWirePitchF = 4;
+
+// MIM capacitor density (fF/um^2), for hold capacitors (ITRS RF/AMS: ~2).
+constexpr double kCapDensityFfPerUm2 = 2;
+
+// Router input buffers: 4 flits per port (a common virtual-channel depth).
+constexpr int kRouterBufferFlits = 4;
+
+}  // namespace tessera::published
