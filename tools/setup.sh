@@ -15,6 +15,8 @@ packages=(
   libtorch-dev            # hardware-aware training (CPU)
   dataset-fashion-mnist   # /usr/share/datasets/fashion-mnist
   python3-matplotlib      # tools/plot_*.py
+  libpagmo-dev            # NAS: NSGA-II operators, non-dominated sorting, hypervolume
+  libxgboost-dev xgboost  # NAS: gradient-boosted surrogate (xgboost's CMake config needs the binary)
 )
 
 missing=()

@@ -78,6 +78,7 @@ const std::vector<Command>& commands() {
       {"list", "arch presets and zoo networks", cmd_list},
       {"describe-config", "every arch config key with type, default and meaning", cmd_describe_config},
       {"export-net", "write a network (zoo or file) as a TOML network file", cmd_export_net},
+      {"search", "search networks and hardware together (strategies, Pareto front); 'search export' writes the chosen", cmd_search},
 #ifdef TESSERA_WITH_NAS
       {"train", "train a network (clean or hardware-aware) on a data set; checkpoints and weight export", cmd_train},
       {"evaluate", "accuracy of trained weights on the simulated chip: clean and Monte-Carlo over device draws", cmd_evaluate},

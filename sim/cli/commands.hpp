@@ -16,6 +16,7 @@ int cmd_compare_arch(const Args& args);
 int cmd_list(const Args& args);
 int cmd_describe_config(const Args& args);
 int cmd_export_net(const Args& args);
+int cmd_search(const Args& args);
 #ifdef TESSERA_WITH_NAS
 int cmd_train(const Args& args);
 int cmd_evaluate(const Args& args);
