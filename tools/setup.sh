@@ -14,7 +14,10 @@ packages=(
   zlib1g-dev              # gzip'd IDX datasets
   libtorch-dev            # hardware-aware training (CPU)
   dataset-fashion-mnist   # /usr/share/datasets/fashion-mnist
-  python3-matplotlib      # tools/plot_*.py
+  python3-matplotlib      # tools/plot.py (tessera plot)
+  libsqlite3-dev libsqlitecpp-dev   # results store of sweeps and searches
+  libssl-dev              # SHA-256 keys of sweep points
+  openmpi-bin libopenmpi-dev        # tessera sweep --mpi
   libpagmo-dev            # NAS: NSGA-II operators, non-dominated sorting, hypervolume
   libxgboost-dev xgboost  # NAS: gradient-boosted surrogate (xgboost's CMake config needs the binary)
 )

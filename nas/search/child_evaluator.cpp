@@ -10,18 +10,10 @@
 #include <sstream>
 #include <thread>
 
-#include "nas/search/child_process.hpp"
+#include "nas/search/search_store.hpp"
+#include "workloads/base/child_process.hpp"
 
 namespace tessera::search {
-
-std::string candidate_hash(const Candidate& c) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char ch : c.key()) {
-    h ^= ch;
-    h *= 1099511628211ull;
-  }
-  return fmt::format("{:016x}", h);
-}
 
 std::string ChildEvaluator::candidate_dir(const Candidate& c) const { return dir_ + "/candidates/" + candidate_hash(c); }
 
@@ -40,11 +32,18 @@ Outcome ChildEvaluator::evaluate_one(const Candidate& c) const {
   fs::create_directories(dir, ec);
   if (ec) throw std::runtime_error("cannot create " + dir + ": " + ec.message());
   for (const auto& st : stage_commands(plan_, arch_, c, dir)) {
-    const std::string log = dir + "/" + st.name + ".log";
-    const int rc = run_child(tessera_, st.args, log);
-    if (rc != 0) {
+    base::ChildSpec spec;
+    spec.exe = tessera_;
+    spec.args = st.args;
+    spec.stdout_path = dir + "/" + st.name + ".log";
+    spec.stderr_path = dir + "/" + st.name + ".err";
+    const base::ChildResult rc = base::run_child(spec);
+    if (!rc.ok()) {
       out.status = Status::failed;
-      out.message = fmt::format("{} exited with {}: {}", st.name, rc, last_line(log));
+      std::string tail = rc.stderr_tail;
+      while (!tail.empty() && (tail.back() == '\n' || tail.back() == '\r')) tail.pop_back();
+      if (tail.rfind('\n') != std::string::npos) tail = tail.substr(tail.rfind('\n') + 1);
+      out.message = fmt::format("{}: {}: {}", st.name, rc.describe(), tail);
       return out;
     }
     std::ifstream in(st.report);

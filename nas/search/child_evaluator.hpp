@@ -1,6 +1,8 @@
 // The evaluator of `tessera search`: each candidate's stages (pipeline.hpp)
-// run as `tessera` child processes, up to `jobs` candidates at a time, each
-// in its own directory DIR/candidates/<hash of the candidate>.
+// run as `tessera` child processes through the runner shared with sweeps
+// (workloads/base/child_process.hpp: a child dies with its parent, so a
+// killed search leaves no training behind), up to `jobs` candidates at a
+// time, each in its own directory DIR/candidates/<candidate hash>.
 #pragma once
 
 #include "nas/search/pipeline.hpp"
@@ -26,8 +28,5 @@ class ChildEvaluator : public Evaluator {
   std::string dir_;
   int jobs_;
 };
-
-// A short stable name for a candidate (FNV-1a of its key, hex).
-std::string candidate_hash(const Candidate& c);
 
 }  // namespace tessera::search

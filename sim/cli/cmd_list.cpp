@@ -7,6 +7,7 @@
 
 #include "arch/config/arch_config.hpp"
 #include "sim/cli/common.hpp"
+#include "sim/cli/dispatch.hpp"
 #include "sim/cli/options.hpp"
 #include "sim/report/report.hpp"
 #include "workloads/importers/network_toml.hpp"
@@ -42,17 +43,7 @@ int cmd_describe_config(const Args& args) {
   desc.add_options()("help,h", "this help")("markdown", "print a Markdown table (docs/config-reference.md)");
   po::variables_map vm;
   if (!parse(args, desc, vm, "tessera describe-config [--markdown]")) return 0;
-  auto params = describe_arch();
-  if (vm.count("markdown")) {
-    std::cout << "| key | type | default | allowed | description |\n| --- | --- | --- | --- | --- |\n";
-    for (const auto& p : params)
-      std::cout << "| `" << p.path << "` | " << p.type << " | " << (p.default_value.empty() ? "required" : "`" + p.default_value + "`")
-                << " | " << p.allowed << " | " << p.description << " |\n";
-  } else {
-    for (const auto& p : params)
-      std::cout << p.path << " (" << p.type << (p.default_value.empty() ? ", required" : ", default " + p.default_value)
-                << (p.allowed.empty() ? "" : ", " + p.allowed) << "): " << p.description << "\n";
-  }
+  print_params(describe_arch(), vm.count("markdown") > 0, std::cout);
   return 0;
 }
 
@@ -69,6 +60,16 @@ int cmd_export_net(const Args& args) {
   return 0;
 }
 
+#ifdef TESSERA_WITH_NAS
+namespace {
+[[noreturn]] void exec_nas(const char* command, const Args& args) {
+  std::vector<std::string> argv{command};
+  argv.insert(argv.end(), args.begin(), args.end());
+  exec_sibling("tessera-nas", argv);
+}
+}  // namespace
+#endif
+
 const std::vector<Command>& commands() {
   static const std::vector<Command> c = {
       {"estimate", "analytical latency, energy and area of a network on an accelerator", cmd_estimate},
@@ -78,10 +79,15 @@ const std::vector<Command>& commands() {
       {"list", "arch presets and zoo networks", cmd_list},
       {"describe-config", "every arch config key with type, default and meaning", cmd_describe_config},
       {"export-net", "write a network (zoo or file) as a TOML network file", cmd_export_net},
+      {"sweep", "design-space sweep into a results store (status, export, merge, describe)", cmd_sweep},
+      {"plot", "plots from a results store or a report: heatmap, Pareto front, per-layer breakdown", cmd_plot},
       {"search", "search networks and hardware together (strategies, Pareto front); 'search export' writes the chosen", cmd_search},
 #ifdef TESSERA_WITH_NAS
-      {"train", "train a network (clean or hardware-aware) on a data set; checkpoints and weight export", cmd_train},
-      {"evaluate", "accuracy of trained weights on the simulated chip: clean and Monte-Carlo over device draws", cmd_evaluate},
+      // libtorch lives in tessera-nas only: these replace the process by it.
+      {"train", "train a network (clean or hardware-aware) on a data set; checkpoints and weight export",
+       [](const Args& a) -> int { exec_nas("train", a); }},
+      {"evaluate", "accuracy of trained weights on the simulated chip: clean and Monte-Carlo over device draws",
+       [](const Args& a) -> int { exec_nas("evaluate", a); }},
 #endif
   };
   return c;

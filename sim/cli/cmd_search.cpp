@@ -1,7 +1,7 @@
 // tessera search: neural architecture and hardware search (nas/search/).
 //   tessera search SPACE.toml -o DIR [-j N] [--evaluations N]
 // runs or resumes the search described by SPACE.toml; DIR keeps the record
-// (evaluations.jsonl), the current front (pareto.csv), the leaderboard, the
+// (results.sqlite, the store shared with sweeps), the current front (pareto.csv), the leaderboard, the
 // progress per generation and each candidate's files.
 //   tessera search export DIR [--top K] -o OUT
 // writes the front's (or the K best) candidates as files tessera runs as they are.
@@ -15,10 +15,12 @@
 #include <sstream>
 
 #include "nas/search/child_evaluator.hpp"
-#include "nas/search/jsonl_store.hpp"
+#include "nas/search/search_store.hpp"
 #include "nas/search/ranking.hpp"
 #include "nas/search/run.hpp"
 #include "sim/cli/common.hpp"
+#include "workloads/base/results_store.hpp"
+#include <nlohmann/json.hpp>
 #include "sim/cli/options.hpp"
 #include "sim/report/report.hpp"
 #include "workloads/importers/network_toml.hpp"
@@ -116,7 +118,9 @@ int search_export(const Args& args) {
   if (!fs::exists(dir + "/space.toml"))
     throw InputError({"command line", 0, 0}, "--dir", "'" + dir + "' holds no search (no space.toml)");
   SearchFile f = read_search_file(dir + "/space.toml");
-  JsonlStore store(dir + "/evaluations.jsonl");
+  if (!fs::exists(base::ResultsStore::path_in(dir)))
+    throw InputError({"command line", 0, 0}, "--dir", "'" + dir + "' holds no search record (results.sqlite)");
+  SearchStore store(dir);
   const auto all = store.load();
   std::vector<size_t> chosen;
   if (top == 0) {
@@ -157,7 +161,15 @@ int search_export(const Args& args) {
       cmds += fmt::format("tessera evaluate {} --weights weights --dataset {} --device-runs 5\n", chip, f.plan.dataset);
     }
     write_file_atomic(cdir + "/commands.sh", cmds);
-    write_file_atomic(cdir + "/candidate.json", to_json_line(e));
+    nlohmann::ordered_json j;
+    j["id"] = e.id;
+    j["generation"] = e.generation;
+    j["network"] = e.candidate.net;
+    j["arch"] = arch;
+    j["set"] = e.candidate.sets;
+    j["status"] = status_name(e.outcome.status);
+    j["metrics"] = e.outcome.metrics;
+    write_file_atomic(cdir + "/candidate.json", j.dump(2) + "\n");
     std::cout << fmt::format("{}: #{} {}\n", cdir, e.id, e.candidate.key());
   }
   std::cout << fmt::format("{} candidates exported to {}\n", chosen.size(), out);
@@ -199,7 +211,7 @@ int run_search_command(const Args& args) {
     write_file_atomic(kept, text);
   }
 
-  JsonlStore store(dir + "/evaluations.jsonl");
+  SearchStore store(dir);
   const std::string self = fs::read_symlink("/proc/self/exe").string();
   ChildEvaluator evaluator(self, resolve_arch(f.space.arch), f.plan, f.goals, dir, jobs);
   auto write_views = [&](const std::vector<Evaluation>& all) {

@@ -16,11 +16,12 @@ int cmd_compare_arch(const Args& args);
 int cmd_list(const Args& args);
 int cmd_describe_config(const Args& args);
 int cmd_export_net(const Args& args);
+int cmd_sweep(const Args& args);
+int cmd_plot(const Args& args);
 int cmd_search(const Args& args);
-#ifdef TESSERA_WITH_NAS
+// Defined in tessera-nas only (libtorch).
 int cmd_train(const Args& args);
 int cmd_evaluate(const Args& args);
-#endif
 
 struct Command {
   const char* name;

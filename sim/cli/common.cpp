@@ -31,6 +31,19 @@ std::string resolve_arch(const std::string& s) {
   throw InputError({"--arch " + s, 0, 0}, "", "no arch file or preset named '" + s + "'; presets: " + names);
 }
 
+void print_params(const std::vector<io::ParamInfo>& params, bool markdown, std::ostream& os) {
+  if (markdown) {
+    os << "| key | type | default | allowed | description |\n| --- | --- | --- | --- | --- |\n";
+    for (const auto& p : params)
+      os << "| `" << p.path << "` | " << p.type << " | " << (p.default_value.empty() ? "required" : "`" + p.default_value + "`")
+         << " | " << p.allowed << " | " << p.description << " |\n";
+    return;
+  }
+  for (const auto& p : params)
+    os << p.path << " (" << p.type << (p.default_value.empty() ? ", required" : ", default " + p.default_value)
+       << (p.allowed.empty() ? "" : ", " + p.allowed) << "): " << p.description << "\n";
+}
+
 Inputs load_inputs(const std::string& net_spec, const std::string& arch_spec, const std::vector<std::string>& sets) {
   Inputs in{load_network(net_spec), load_arch(resolve_arch(arch_spec), sets)};
   return in;

@@ -2,6 +2,7 @@
 // and the arch config with overrides, writing outputs.
 #pragma once
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,10 @@ namespace tessera::cli {
 std::string resolve_arch(const std::string& name_or_path);
 std::string configs_dir();
 std::string default_arch();
+
+// A parameter list (describe-config, sweep describe): one line each, or a
+// Markdown table for docs/.
+void print_params(const std::vector<io::ParamInfo>& params, bool markdown, std::ostream& os);
 
 struct Inputs {
   Network net;

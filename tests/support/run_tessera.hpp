@@ -21,8 +21,9 @@ struct Result {
   std::string out;
 };
 
-inline Result run_tessera(const std::string& args) {
-  std::string cmd = std::string(TESSERA_BINARY_DIR) + "/tessera " + args + " 2>&1";
+// Runs a shell command line, stdout and stderr together.
+inline Result run_shell(const std::string& command) {
+  std::string cmd = command + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   std::string out;
   std::array<char, 4096> buf;
@@ -30,6 +31,8 @@ inline Result run_tessera(const std::string& args) {
   int status = pclose(p);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
+
+inline Result run_tessera(const std::string& args) { return run_shell(std::string(TESSERA_BINARY_DIR) + "/tessera " + args); }
 
 // A file path in a per-process temporary directory.
 inline std::string temp_path(const std::string& name) {

@@ -275,6 +275,41 @@ std::vector<int64_t> Section::integer_list(std::string_view key, std::string_vie
   return out;
 }
 
+std::vector<Scalar> Section::scalar_list(std::string_view key, std::string_view desc) const {
+  declare(key, "list", "", "integers, numbers, strings or booleans", desc);
+  std::vector<Scalar> out;
+  const auto* n = get_node(key);
+  if (!n) return out;
+  const auto* arr = n->as_array();
+  if (!arr) fail(key, "expected an array, found " + type_name(*n));
+  for (const auto& e : *arr) {
+    Scalar v;
+    v.loc = loc_of_node(e, ctx_->file);
+    if (auto i = e.value_exact<int64_t>()) {
+      v.literal = v.plain = std::to_string(*i);
+      v.number = double(*i);
+      v.integer = true;
+    } else if (e.is_floating_point()) {
+      double d = e.as_floating_point()->get();
+      if (!std::isfinite(d)) throw InputError(v.loc, key_path(key), "values must be finite");
+      v.literal = v.plain = format_number(d);
+      if (v.literal.find_first_of(".eE") == std::string::npos) v.literal += ".0";
+      v.number = d;
+    } else if (auto b = e.value_exact<bool>()) {
+      v.literal = v.plain = *b ? "true" : "false";
+    } else if (auto str = e.value_exact<std::string>()) {
+      v.plain = *str;
+      std::ostringstream os;
+      os << toml::value<std::string>(*str);
+      v.literal = os.str();
+    } else {
+      throw InputError(v.loc, key_path(key), "expected an integer, number, string or boolean, found " + type_name(e));
+    }
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
 std::vector<double> Section::number_list(std::string_view key, std::string_view desc,
                                          const std::vector<double>& def, double min,
                                          double max) const {
@@ -431,6 +466,12 @@ const std::vector<ParamInfo>& Document::described() const { return ctx_->describ
 
 Section Document::root() const {
   return Section(ctx_, ctx_->describe ? nullptr : &ctx_->doc, "", "");
+}
+
+std::string Document::canonical_text() const {
+  std::ostringstream os;
+  os << ctx_->doc;
+  return os.str();
 }
 
 void Document::apply_override(const std::string& assignment) {

@@ -36,6 +36,17 @@ struct ParamInfo {
   std::string description;
 };
 
+// One element of a list of mixed scalars (sweep axis values): its TOML
+// literal (strings quoted, usable as a `--set` value), its plain text (a
+// string's contents) and its number when it is one.
+struct Scalar {
+  std::string literal;
+  std::string plain;
+  std::optional<double> number;
+  bool integer = false;
+  SourceLoc loc;
+};
+
 struct ReaderContext;  // shared state of one document (file, overrides, describe sink)
 
 class Section {
@@ -63,6 +74,9 @@ class Section {
                                   double max = 1e300) const;
   std::vector<std::string> string_list(std::string_view key, std::string_view desc,
                                        const std::vector<std::string>& def) const;
+
+  // A list of scalars of any type (integers, numbers, strings, booleans).
+  std::vector<Scalar> scalar_list(std::string_view key, std::string_view desc) const;
 
   bool has(std::string_view key) const;
   bool is_list(std::string_view key) const;  // present and an array
@@ -128,6 +142,10 @@ class Document {
   void apply_override(const std::string& assignment);
 
   Section root() const;
+  // The document as parsed, with its base files merged and the overrides
+  // applied, formatted as TOML with sorted keys: the same configuration gives
+  // the same text (the key of sweep results).
+  std::string canonical_text() const;
   const std::vector<ParamInfo>& described() const;
   const std::string& file() const;
 

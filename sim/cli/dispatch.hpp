@@ -1,0 +1,19 @@
+// The shared front of the `tessera` executables: finds the command named by
+// argv[1] in a table, runs it and maps exceptions to exit codes (2 for bad
+// input, 1 for internal errors).
+#pragma once
+
+#include <vector>
+
+#include "sim/cli/commands.hpp"
+
+namespace tessera::cli {
+
+int dispatch(const std::vector<Command>& table, int argc, char** argv);
+
+// Replaces this process by the sibling executable `name` (found next to
+// /proc/self/exe) with argv[0] = name and the given arguments. Returns only on
+// failure, as an InputError naming the missing executable.
+[[noreturn]] void exec_sibling(const char* name, const std::vector<std::string>& args);
+
+}  // namespace tessera::cli
