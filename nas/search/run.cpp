@@ -53,6 +53,12 @@ RunResult run_search(const SearchSpace& space, const Goals& goals, Strategy& str
     std::vector<Evaluation> history;
     for (const auto& e : all)
       if (e.generation < gen) history.push_back(e);
+    // In a canonical order (generation, then candidate), not the order of
+    // completion, which parallel evaluation varies: the proposals must not depend on it.
+    std::sort(history.begin(), history.end(), [](const Evaluation& a, const Evaluation& b) {
+      return a.generation != b.generation ? a.generation < b.generation : a.candidate.key() < b.candidate.key();
+    });
+    for (size_t i = 0; i < history.size(); ++i) history[i].id = int(i);
     if (history.size() >= opt.evaluations) break;
     const size_t want = std::min(opt.batch, opt.evaluations - history.size());
     std::set<std::string> before;  // candidates of earlier generations

@@ -17,7 +17,7 @@ namespace tessera::search {
 struct SearchContext {
   const SearchSpace& space;
   const Goals& goals;
-  const std::vector<Evaluation>& history;  // earlier generations, in recording order
+  const std::vector<Evaluation>& history;  // earlier generations, by generation then candidate key
 };
 
 class Strategy {
