@@ -18,6 +18,8 @@ packages=(
   libsqlite3-dev libsqlitecpp-dev   # results store of sweeps and searches
   libssl-dev              # SHA-256 keys of sweep points
   openmpi-bin libopenmpi-dev        # tessera sweep --mpi
+  libpagmo-dev            # NAS: NSGA-II operators, non-dominated sorting, hypervolume
+  libxgboost-dev xgboost  # NAS: gradient-boosted surrogate (xgboost's CMake config needs the binary)
 )
 
 missing=()

@@ -81,6 +81,7 @@ const std::vector<Command>& commands() {
       {"export-net", "write a network (zoo or file) as a TOML network file", cmd_export_net},
       {"sweep", "design-space sweep into a results store (status, export, merge, describe)", cmd_sweep},
       {"plot", "plots from a results store or a report: heatmap, Pareto front, per-layer breakdown", cmd_plot},
+      {"search", "search networks and hardware together (strategies, Pareto front); 'search export' writes the chosen", cmd_search},
 #ifdef TESSERA_WITH_NAS
       // libtorch lives in tessera-nas only: these replace the process by it.
       {"train", "train a network (clean or hardware-aware) on a data set; checkpoints and weight export",

@@ -29,6 +29,7 @@ int cmd_train(const Args& args) {
   std::string hwa;
   double lr = 0;
   int epochs = -1, batch = 0, threads = 0, calibration = 1000;
+  int64_t train_images = 0, test_images = 0;
   int64_t seed = -1;
   desc.add_options()("help,h", "this help")
       ("net", po::value(&net_spec), "zoo network or network file (required unless --config names one)")
@@ -45,6 +46,8 @@ int cmd_train(const Args& args) {
       ("no-freeze-batchnorm", "batch norm follows each batch's statistics even when fine-tuning with --hwa")
       ("ternary", po::value(&ternary), "TWN ternary weights (straight-through): none, ap (layers mapped to AP units), all")
       ("epochs", po::value(&epochs), "training epochs")
+      ("train-images", po::value(&train_images), "train on the first N training images only (0: all)")
+      ("test-images", po::value(&test_images), "test on the first N test images only (0: all)")
       ("seed", po::value(&seed), "seed of initialisation, shuffling and noise")
       ("lr", po::value(&lr), "initial learning rate")
       ("batch-size", po::value(&batch), "mini-batch size")
@@ -141,12 +144,16 @@ int cmd_train(const Args& args) {
   if (vm.count("no-freeze-batchnorm")) opt.freeze_batchnorm = false;
   need(!opt.checkpoint_dir.empty(), "--output", "give an output directory (-o DIR)");
   need(calibration >= 1, "--calibration-images", "must be at least 1");
+  need(train_images >= 0, "--train-images", "must not be negative");
+  need(test_images >= 0, "--test-images", "must not be negative");
 
   Network net = load_network(net_spec);
   // Arch problems (bad --set, a network that does not fit) fail before any training.
   if (opt.analog.enabled || opt.ternary.layers == "ap") map_network(net, load_arch(opt.analog.arch, opt.analog.arch_sets));
   data::ImageSet train_set = data::load_dataset(dataset, data::Split::Train, data_dir);
   data::ImageSet test_set = data::load_dataset(dataset, data::Split::Test, data_dir);
+  train_set.keep_first(train_images);
+  test_set.keep_first(test_images);
   // Every input is checked; the output directory exists before the first epoch, so a run of
   // any length can write its checkpoints and report (and a bad path fails before training).
   {
@@ -192,6 +199,8 @@ int cmd_train(const Args& args) {
   j["schema"] = "tessera.train/1";
   j["network"] = net_spec;
   j["dataset"] = dataset;
+  j["train_images"] = train_set.count;
+  j["test_images"] = test_set.count;
   j["hwa"] = opt.analog.enabled ? nlohmann::ordered_json{{"noise_model", opt.analog.noise_model},
                                                         {"weight_noise", opt.analog.weight_noise},
                                                         {"periphery", opt.analog.periphery},

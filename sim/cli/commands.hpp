@@ -18,6 +18,7 @@ int cmd_describe_config(const Args& args);
 int cmd_export_net(const Args& args);
 int cmd_sweep(const Args& args);
 int cmd_plot(const Args& args);
+int cmd_search(const Args& args);
 // Defined in tessera-nas only (libtorch).
 int cmd_train(const Args& args);
 int cmd_evaluate(const Args& args);

@@ -99,3 +99,39 @@ TEST(Zoo, BadSpecsAreInputErrors) {
     EXPECT_NE(std::string(e.what()).find("not an integer"), std::string::npos);
   }
 }
+
+TEST(Zoo, ParametricCnnDefaultsAreFmnistCnn) {
+  Network c = zoo::build("cnn");
+  Network f = zoo::build("fmnist-cnn");
+  ASSERT_EQ(c.layers.size(), f.layers.size());
+  for (size_t i = 0; i < c.layers.size(); ++i) {
+    EXPECT_EQ(c.layers[i].name, f.layers[i].name);
+    EXPECT_EQ(c.layers[i].out, f.layers[i].out);
+  }
+  EXPECT_EQ(c.macs(), f.macs());
+}
+
+TEST(Zoo, ParametricCnnPerLayerKernelsAndWidths) {
+  Network n = zoo::build("cnn:kernels=3-5-7,widths=8-16-24,pool=1-1-0");
+  EXPECT_EQ(n.layers[n.find("conv2")].kernel_h, 5);
+  EXPECT_EQ(n.layers[n.find("conv3")].kernel_h, 7);
+  EXPECT_EQ(n.layers[n.find("conv3")].out, (Shape{24, 7, 7}));  // two pools: 28 -> 7, no third
+  // conv2: 5*5*8 rows, 16 columns; fc reads 24*7*7 inputs.
+  EXPECT_EQ(n.layers[n.find("conv2")].matrix_rows(), 5 * 5 * 8);
+  EXPECT_EQ(n.layers[n.find("fc")].matrix_rows(), 24 * 7 * 7);
+  // Pooling stops at 1x1 however deep the network is.
+  Network d = zoo::build("cnn:kernels=3-3-3-3-3-3,widths=4");
+  EXPECT_EQ(d.layers[d.find("conv6")].out, (Shape{4, 1, 1}));
+  Network rgb = zoo::build("cnn:kernels=3,input=3x32x32,classes=100");
+  EXPECT_EQ(rgb.layers.back().out, (Shape{100, 1, 1}));
+  EXPECT_THROW(zoo::build("cnn:kernels=4"), InputError);
+  EXPECT_THROW(zoo::build("cnn:kernels=3-3,widths=8-8-8"), InputError);
+  EXPECT_THROW(zoo::build("cnn:input=28x28"), InputError);
+}
+
+TEST(Zoo, AnalogNasFamilyForAnyInputShape) {
+  Network a = zoo::build("analognas:stem=8,blocks=1-1,input=1x28x28");
+  EXPECT_EQ(a.input, (Shape{1, 28, 28}));
+  EXPECT_EQ(a.layers[a.find("stem")].matrix_rows(), 9);
+  EXPECT_EQ(a.layers[a.find("g2.b0.br0.conv1")].out.h, 14);
+}

@@ -17,4 +17,11 @@ void ImageSet::append(const ImageSet& o) {
   count += o.count;
 }
 
+void ImageSet::keep_first(int64_t n) {
+  if (n <= 0 || n >= count) return;
+  count = n;
+  images.resize(size_t(n * image_size()));
+  labels.resize(size_t(n));
+}
+
 }  // namespace tessera::data

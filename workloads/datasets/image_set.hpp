@@ -23,6 +23,8 @@ struct ImageSet {
   const uint8_t* image(int64_t i) const { return images.data() + i * image_size(); }
   // Appends another set of the same geometry (CIFAR-10's five training batches).
   void append(const ImageSet& other);
+  // Keeps the first n images (all when n is 0 or at least count): training on a budget.
+  void keep_first(int64_t n);
 };
 
 }  // namespace tessera::data

@@ -1,5 +1,6 @@
 #include "workloads/zoo/zoo.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -66,6 +67,28 @@ class ParamReader {
     return out;
   }
   bool present(const std::string& key) const { return s_.params.count(key) > 0; }
+  // An input shape CxHxW (e.g. 1x28x28).
+  Shape shape(const std::string& key, Shape def) {
+    used_.push_back(key);
+    auto it = s_.params.find(key);
+    if (it == s_.params.end()) return def;
+    std::vector<int64_t> d;
+    std::stringstream ss(it->second);
+    std::string e;
+    while (std::getline(ss, e, 'x')) d.push_back(parse_int(key, e, 1, 65536));
+    if (d.size() != 3) bad(s_, key, "'" + it->second + "' is not a shape; allowed: CxHxW, e.g. 1x28x28");
+    return {d[0], d[1], d[2]};
+  }
+  // A '-'-separated list of integers with one value or exactly n values, expanded to n.
+  std::vector<int> per_layer(const std::string& key, size_t n, int def, int min, int max) {
+    auto v = list(key);
+    if (v.empty()) return std::vector<int>(n, def);
+    if (v.size() != 1 && v.size() != n)
+      bad(s_, key, "give one value or one per layer (" + std::to_string(n) + ")");
+    std::vector<int> out;
+    for (size_t i = 0; i < n; ++i) out.push_back(parse_int(key, v[v.size() == 1 ? 0 : i], min, max));
+    return out;
+  }
   int parse_int(const std::string& key, const std::string& v, int min, int max) {
     char* end = nullptr;
     long x = std::strtol(v.c_str(), &end, 10);
@@ -121,6 +144,40 @@ Network fmnist_cnn(ParamReader& p, int wb, int ab) {
   b.maxpool(2, 2);
   b.flatten();
   b.linear(10, NetBuilder::kLast, "fc");
+  return b.build();
+}
+
+// A parametric plain CNN, the search space of NAX-style searches: one
+// conv(k, same padding)/BN/ReLU stage per entry of `kernels`, each followed by
+// a 2x2 max pool where `pool` says 1 (while the feature map is at least 2x2),
+// then a linear classifier. With its defaults it is fmnist-cnn layer for layer.
+Network cnn(ParamReader& p, int wb, int ab) {
+  auto kernel_list = p.list("kernels");
+  if (kernel_list.empty()) kernel_list = {"3", "3", "3"};
+  if (kernel_list.size() > 32) bad(p.spec(), "kernels", "at most 32 layers");
+  const size_t n = kernel_list.size();
+  std::vector<int> kernels;
+  for (auto& k : kernel_list) {
+    kernels.push_back(p.parse_int("kernels", k, 1, 15));
+    if (kernels.back() % 2 == 0) bad(p.spec(), "kernels", k + " is even; same padding needs an odd kernel size");
+  }
+  std::vector<int> widths = p.per_layer("widths", n, 0, 1, 4096);
+  if (!p.present("widths"))
+    for (size_t i = 0; i < n; ++i) widths[i] = 16 << std::min<size_t>(i, 2);  // fmnist-cnn's 16-32-64
+  std::vector<int> pool = p.per_layer("pool", n, 1, 0, 1);
+  Shape input = p.shape("input", {1, 28, 28});
+  int classes = p.integer("classes", 10, 1, 100000);
+  p.finish();
+  NetBuilder b(p.spec().text, input, wb, ab);
+  for (size_t i = 0; i < n; ++i) {
+    b.conv(widths[i], kernels[i], 1, NetBuilder::kSame, 1, NetBuilder::kLast, "conv" + std::to_string(i + 1));
+    b.batchnorm();
+    b.relu();
+    const Shape& s = b.shape(NetBuilder::kLast);
+    if (pool[i] && s.h >= 2 && s.w >= 2) b.maxpool(2, 2);
+  }
+  b.flatten();
+  b.linear(classes, NetBuilder::kLast, "fc");
   return b.build();
 }
 
@@ -250,7 +307,7 @@ uint64_t splitmix(uint64_t& s) {
 
 Network analognas(ParamReader& p, int wb, int ab) {
   int classes = p.integer("classes", 10, 1, 100000);
-  Shape input{3, 32, 32};
+  Shape input = p.shape("input", {3, 32, 32});
   AnalogNasSpec s;
   s.classes = classes;
   s.input = input;
@@ -292,13 +349,16 @@ struct Builder {
 const std::vector<Builder>& builders() {
   static const std::vector<Builder> b = {
       {{"fmnist-cnn", "3-conv BN CNN for Fashion-MNIST (1x28x28)", "width"}, fmnist_cnn},
+      {{"cnn", "parametric plain CNN (per-layer kernel, width, pooling; any input)",
+        "kernels=3-5-7, widths=16-32-64 (one or per layer), pool=1-1-0, input=CxHxW, classes"},
+       cnn},
       {{"mlp", "two-layer perceptron for 1x28x28 inputs", "hidden"}, mlp},
       {{"vgg8", "VGG-8 for CIFAR-10 as NeuroSim defines it (615.9 M MACs)", ""}, vgg8},
       {{"resnet20", "ResNet-20 for CIFAR-10, option-A shortcuts (~40.6 M MACs)", "classes"}, resnet20},
       {{"resnet18", "ResNet-18 for ImageNet 224x224 (~1.82 G MACs)", "classes, size"}, resnet18},
       {{"mobilenet-tiny", "depthwise-separable CNN for CIFAR-10", ""}, mobilenet_tiny},
-      {{"analognas", "AnalogNAS ResNet-like family for CIFAR-10",
-        "seed (random member), stem, blocks=2-3-.., branches, widen, classes"},
+      {{"analognas", "AnalogNAS ResNet-like family (CIFAR-10 shape unless input= is given)",
+        "seed (random member), stem, blocks=2-3-.., branches, widen, classes, input=CxHxW"},
        analognas},
   };
   return b;
