@@ -15,6 +15,7 @@ packages=(
   libtorch-dev            # hardware-aware training (CPU)
   dataset-fashion-mnist   # /usr/share/datasets/fashion-mnist
   python3-matplotlib      # tools/plot_*.py
+  clang libclang-rt-dev   # fuzz targets (TESSERA_FUZZ, tests/fuzz/README.md)
 )
 
 missing=()
