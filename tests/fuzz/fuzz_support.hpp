@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <unistd.h>
@@ -24,9 +25,11 @@ void parse_or_input_error(Parse&& parse) {
 }
 
 // A scratch path of this process for parsers that read files (the fuzzer runs
-// one input at a time; several fuzzers may share the directory).
+// one input at a time; several fuzzers may share the directory). In memory
+// where the system offers it: a disk file costs about 2 ms per input here.
 inline std::string scratch_path(const std::string& name) {
-  return "/tmp/tessera-fuzz-" + std::to_string(::getpid()) + "-" + name;
+  static const std::string dir = std::filesystem::is_directory("/dev/shm") ? "/dev/shm/" : "/tmp/";
+  return dir + "tessera-fuzz-" + std::to_string(::getpid()) + "-" + name;
 }
 
 inline std::string write_scratch(const uint8_t* data, size_t size, const std::string& name) {
