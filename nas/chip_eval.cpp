@@ -208,15 +208,9 @@ class ChipModel {
   torch::Tensor layer(int i, const std::vector<torch::Tensor>& out) {
     const Layer& l = net_.layers[size_t(i)];
     const torch::Tensor& x = out[size_t(l.inputs.empty() ? 0 : l.inputs[0])];
-    switch (l.type) {
-      case LayerType::Conv2d:
-      case LayerType::Linear:
-        return weight_layer(hosts_[size_t(host_of_[size_t(i)])], l, x);
-      case LayerType::BatchNorm:  // folded into the weights: the identity
-        return x;
-      default:
-        return weightless_layer_forward(l, out);
-    }
+    if (l.has_weights()) return weight_layer(hosts_[size_t(host_of_[size_t(i)])], l, x);
+    if (l.type == LayerType::BatchNorm) return x;  // folded into the weights: the identity
+    return weightless_layer_forward(l, out);      // its switch lists every other type
   }
 
   const Network& net_;

@@ -26,24 +26,19 @@ IrModelImpl::IrModelImpl(const Network& net) : net_(net) {
     const Layer& l = net_.layers[i];
     for (int p : l.inputs) last_use_[p] = std::max(last_use_[p], int(i));
     const std::string name = module_name(int(i), l.name);
-    switch (l.type) {
-      case LayerType::Conv2d:
-        conv_[i] = register_module(
-            name, torch::nn::Conv2d(torch::nn::Conv2dOptions(l.in.c, l.out_channels, {l.kernel_h, l.kernel_w})
-                                        .stride({l.stride_h, l.stride_w})
-                                        .padding({l.pad_h, l.pad_w})
-                                        .dilation({l.dilation_h, l.dilation_w})
-                                        .groups(l.groups)
-                                        .bias(l.bias)));
-        break;
-      case LayerType::Linear:
-        linear_[i] = register_module(name, torch::nn::Linear(torch::nn::LinearOptions(l.in.size(), l.out_channels).bias(l.bias)));
-        break;
-      case LayerType::BatchNorm:
-        bn_[i] = register_module(name, torch::nn::BatchNorm2d(l.in.c));
-        break;
-      default:
-        break;
+    // Layers with parameters; every other type is listed in weightless_layer_forward.
+    if (l.type == LayerType::Conv2d) {
+      conv_[i] = register_module(
+          name, torch::nn::Conv2d(torch::nn::Conv2dOptions(l.in.c, l.out_channels, {l.kernel_h, l.kernel_w})
+                                      .stride({l.stride_h, l.stride_w})
+                                      .padding({l.pad_h, l.pad_w})
+                                      .dilation({l.dilation_h, l.dilation_w})
+                                      .groups(l.groups)
+                                      .bias(l.bias)));
+    } else if (l.type == LayerType::Linear) {
+      linear_[i] = register_module(name, torch::nn::Linear(torch::nn::LinearOptions(l.in.size(), l.out_channels).bias(l.bias)));
+    } else if (l.type == LayerType::BatchNorm) {
+      bn_[i] = register_module(name, torch::nn::BatchNorm2d(l.in.c));
     }
   }
 }
@@ -160,9 +155,17 @@ torch::Tensor IrModelImpl::layer_forward(int i, const std::vector<torch::Tensor>
     }
     case LayerType::BatchNorm:
       return bn_[i]->forward(x);
-    default:
+    case LayerType::Input:
+    case LayerType::MaxPool:
+    case LayerType::AvgPool:
+    case LayerType::GlobalAvgPool:
+    case LayerType::Add:
+    case LayerType::Concat:
+    case LayerType::Relu:
+    case LayerType::Flatten:
       return weightless_layer_forward(l, outs);
   }
+  throw std::logic_error("layer_forward: unknown layer type");
 }
 
 std::vector<torch::Tensor> IrModelImpl::forward_all(torch::Tensor x) {

@@ -20,6 +20,7 @@ packages=(
   openmpi-bin libopenmpi-dev        # tessera sweep --mpi
   libpagmo-dev            # NAS: NSGA-II operators, non-dominated sorting, hypervolume
   libxgboost-dev xgboost  # NAS: gradient-boosted surrogate (xgboost's CMake config needs the binary)
+  clang libclang-rt-dev   # fuzz targets (TESSERA_FUZZ, tests/fuzz/README.md)
 )
 
 missing=()

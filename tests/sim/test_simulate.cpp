@@ -2,6 +2,12 @@
 // contention and its causes, traces. Each case runs the tessera binary.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <set>
+#include <utility>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "../support/run_tessera.hpp"
@@ -203,25 +209,98 @@ TEST(Simulate, ThroughputWithWeightReloadIncludesReprogramming) {
   EXPECT_LT(j["metrics"]["throughput_fps"].get<double>(), j["metrics"]["latency_fps"].get<double>());
 }
 
+namespace {
+// Spans on one track (pid, tid) must nest properly: each either starts after
+// the enclosing span ends or ends within it. Perfetto drops spans that do not.
+// Checked on the exact cycles and on the timestamps the viewer reads.
+void expect_properly_nested(const json& trace, const std::string& what) {
+  struct Span {
+    int64_t start, end;
+    double ts, te;
+  };
+  std::map<std::pair<int, int>, std::vector<Span>> tracks;
+  for (const auto& e : trace["traceEvents"]) {
+    if (e["ph"] != "X") continue;
+    const double ts = e["ts"].get<double>(), dur = e["dur"].get<double>();
+    ASSERT_GE(dur, 0);
+    tracks[{e["pid"].get<int>(), e["tid"].get<int>()}].push_back(
+        {e["args"]["start_cycle"].get<int64_t>(), e["args"]["end_cycle"].get<int64_t>(), ts, ts + dur});
+  }
+  ASSERT_FALSE(tracks.empty()) << what;
+  int bad = 0;
+  for (auto& [key, spans] : tracks) {
+    std::sort(spans.begin(), spans.end(),
+              [](const Span& a, const Span& b) { return a.start != b.start ? a.start < b.start : a.end > b.end; });
+    std::vector<Span> open;  // enclosing spans, innermost last
+    for (const Span& s : spans) {
+      while (!open.empty() && open.back().end <= s.start) {
+        if (s.ts < open.back().te - 1e-9) ++bad;  // apart in cycles, so apart in timestamps too
+        open.pop_back();
+      }
+      if (!open.empty() && (s.end > open.back().end || s.te > open.back().te + 1e-9)) ++bad;
+      open.push_back(s);
+    }
+  }
+  EXPECT_EQ(bad, 0) << what << ": spans overlapping without nesting";
+}
+
+// The VCD's time unit and the time of its last change, in that unit.
+std::pair<std::string, long long> vcd_timescale_and_end(const std::string& v) {
+  const auto a = v.find("$timescale ") + 11, b = v.find(" $end", v.find("$timescale "));
+  const auto last = v.rfind('#');
+  return {v.substr(a, b - a), std::stoll(v.substr(last + 1))};
+}
+}  // namespace
+
 TEST(Simulate, TraceAndVcd) {
-  std::string trace = temp_path("t.json"), vcd = temp_path("w.vcd");
-  Result r = run_tessera("simulate -q --net mlp --trace " + trace + " --vcd " + vcd);
+  std::string trace = temp_path("t.json"), vcd = temp_path("w.vcd"), out = temp_path("r.json");
+  Result r = run_tessera("simulate -q --net mlp --trace " + trace + " --vcd " + vcd + " -o " + out);
   ASSERT_EQ(r.code, 0) << r.out;
   json t = json::parse(slurp(trace));
   ASSERT_TRUE(t.contains("traceEvents"));
   int spans = 0;
+  std::set<std::pair<int, int>> named_tracks;
   for (const auto& e : t["traceEvents"]) {
-    if (e["ph"] == "X") {
-      ++spans;
-      EXPECT_GE(e["dur"].get<double>(), 0);
-    }
+    if (e["ph"] == "X") ++spans;
+    if (e["ph"] == "M" && e["name"] == "thread_name") named_tracks.insert({e["pid"].get<int>(), e["tid"].get<int>()});
   }
   EXPECT_GT(spans, 0);
+  for (const auto& e : t["traceEvents"]) {
+    if (e["ph"] == "X") {
+      EXPECT_TRUE(named_tracks.count({e["pid"].get<int>(), e["tid"].get<int>()}));
+    }
+  }
+  expect_properly_nested(t, "mlp");
   std::string v = slurp(vcd);
   EXPECT_EQ(v.rfind("$comment", 0), 0u);
   EXPECT_NE(v.find("$enddefinitions $end"), std::string::npos);
   EXPECT_NE(v.find("mvm_busy"), std::string::npos);
   EXPECT_NE(v.find("input_stall"), std::string::npos);
+  // ISAAC's 1.28 GHz clock: one cycle is 781.25 ps, a whole number of fs.
+  const json rep = json::parse(slurp(out));
+  const auto [unit, end] = vcd_timescale_and_end(v);
+  EXPECT_EQ(unit, "1 fs");
+  EXPECT_EQ(end, rep["totals"]["cycles"].get<long long>() * 781250);
+}
+
+TEST(Simulate, VcdTimeUnitIsTheCycleWhenWhole) {
+  std::string vcd = temp_path("w1.vcd"), out = temp_path("r1.json");
+  Result r = run_tessera("simulate -q --net mlp --set chip.clock_ghz=0.5 --vcd " + vcd + " -o " + out);
+  ASSERT_EQ(r.code, 0) << r.out;
+  const auto [unit, end] = vcd_timescale_and_end(slurp(vcd));
+  EXPECT_EQ(unit, "1 ns");  // 0.5 GHz: 2 ns per cycle
+  EXPECT_EQ(end, json::parse(slurp(out))["totals"]["cycles"].get<long long>() * 2);
+}
+
+// Pipelined stages, residuals and line-buffer stalls: the spans that overlapped
+// on one track per tile (36 on fmnist-cnn) now sit on their own tracks.
+TEST(Simulate, ChromeTraceSpansNestOnEveryTrack) {
+  for (const std::string net : {"fmnist-cnn", "resnet20"}) {
+    std::string trace = temp_path("n.json");
+    Result r = run_tessera("simulate -q --net " + net + " --trace " + trace);
+    ASSERT_EQ(r.code, 0) << r.out;
+    expect_properly_nested(json::parse(slurp(trace)), net);
+  }
 }
 
 TEST(Simulate, Deterministic) {
