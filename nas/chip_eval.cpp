@@ -203,9 +203,18 @@ class ChipModel {
         return weight_layer(hosts_[size_t(host_of_[size_t(i)])], l, x);
       case LayerType::BatchNorm:  // folded into the weights: the identity
         return x;
-      default:
+      case LayerType::Input:
+      case LayerType::MaxPool:
+      case LayerType::AvgPool:
+      case LayerType::GlobalAvgPool:
+      case LayerType::Add:
+      case LayerType::Concat:
+      case LayerType::Relu:
+      case LayerType::Flatten:
+      case LayerType::Activation:
         return weightless_layer_forward(l, out);
     }
+    throw std::logic_error("ChipModel: unknown layer type");
   }
 
   const Network& net_;

@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "arch/functional/codes.hpp"
-#include "nas/fold.hpp"
+#include "workloads/quant/fold.hpp"
 #include "nas/model_io.hpp"
 #include "workloads/io/npy.hpp"
 #include "workloads/quant/ternary.hpp"
@@ -89,16 +89,16 @@ WeightExport export_weights(const Network& net, const std::string& net_spec, con
         throw InputError({dir, 0, 0}, "layers." + l.name, "a grouped convolution reading the image cannot absorb its normalisation");
       // A linear layer reads the flattened image in C x H x W order: row r belongs to channel r / (H W).
       const int64_t kk = conv ? int64_t(l.kernel_h) * l.kernel_w : int64_t(net.input.h) * net.input.w;
-      fold_normalization(wd, le.bias, l.out_channels, st.norm.mean, st.norm.std,
+      quant::fold_normalization(wd, le.bias, l.out_channels, st.norm.mean, st.norm.std,
                          [kk](int64_t r) { return r / kk; });
     }
     // A batch norm right after the layer, its only reader.
     const auto& rd = readers[size_t(i)];
     if (rd.size() == 1 && net.layers[size_t(rd[0])].type == LayerType::BatchNorm) {
       const auto& bn = model->batchnorm(rd[0]);
-      BatchNormStats s{to_doubles(bn->weight), to_doubles(bn->bias), to_doubles(bn->running_mean),
+      quant::BatchNormStats s{to_doubles(bn->weight), to_doubles(bn->bias), to_doubles(bn->running_mean),
                        to_doubles(bn->running_var), bn->options.eps()};
-      fold_batchnorm(wd, le.bias, l.out_channels, s);
+      quant::fold_batchnorm(wd, le.bias, l.out_channels, s);
     }
     le.folded = wd;
     // Codes: ternary layers keep {-1, 0, 1} when every channel's nonzero weights share one magnitude.
@@ -120,7 +120,7 @@ WeightExport export_weights(const Network& net, const std::string& net_spec, con
       le.kind = keep_ternary && l.weight_bits == 2 ? io::Quantization::Ternary : io::Quantization::Uniform;
     }
     if (!keep_ternary) {
-      ChannelQuant cq = quantize_per_channel(wd, l.out_channels, l.weight_bits);
+      quant::ChannelQuant cq = quant::quantize_per_channel(wd, l.out_channels, l.weight_bits);
       le.codes = std::move(cq.q);
       le.scale = std::move(cq.scale);
       le.kind = io::Quantization::Uniform;

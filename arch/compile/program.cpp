@@ -20,12 +20,18 @@ void add(EventCounts& e, Event ev, double n) { e[ev] += n; }
 // Operations of a digital layer for one inference, by the unit that runs them.
 void digital_ops(const Layer& l, EventCounts& e) {
   switch (l.type) {
-    case LayerType::Relu: add(e, Event::ActivationOp, double(l.out.size())); break;
+    case LayerType::Relu:
+    case LayerType::Activation: add(e, Event::ActivationOp, double(l.out.size())); break;
     case LayerType::Add: add(e, Event::ActivationOp, double(l.out.size()) * double(l.inputs.size() - 1)); break;
     case LayerType::MaxPool:
     case LayerType::AvgPool: add(e, Event::PoolOp, double(l.out.size()) * l.kernel_h * l.kernel_w); break;
     case LayerType::GlobalAvgPool: add(e, Event::PoolOp, double(l.in.size())); break;
-    default: break;  // batch norm is folded into the convolution; concat and flatten are addressing
+    case LayerType::Input:
+    case LayerType::Conv2d:
+    case LayerType::Linear:
+    case LayerType::BatchNorm:  // folded into the convolution
+    case LayerType::Concat:     // concat and flatten are addressing
+    case LayerType::Flatten: break;
   }
 }
 
@@ -39,13 +45,18 @@ int64_t last_input_row(const Layer& l, int64_t y) {
     case LayerType::AvgPool:
       return std::min<int64_t>(h_in - 1, y * l.stride_h - l.pad_h + int64_t(l.kernel_h - 1) * l.dilation_h);
     case LayerType::Relu:
+    case LayerType::Activation:
     case LayerType::BatchNorm:
     case LayerType::Add:
     case LayerType::Concat:
       return std::min<int64_t>(h_in - 1, y);
-    default:  // linear, global pooling, flatten need the whole input
+    case LayerType::Input:
+    case LayerType::Linear:  // linear, global pooling, flatten need the whole input
+    case LayerType::GlobalAvgPool:
+    case LayerType::Flatten:
       return h_in - 1;
   }
+  return h_in - 1;
 }
 
 int64_t rows_complete(const Layer& l, int64_t in_rows) {

@@ -113,9 +113,19 @@ std::vector<bool> signed_outputs(const Network& net, bool image_signed) {
       case LayerType::Conv2d:
       case LayerType::Linear: s[i] = true; break;
       case LayerType::Relu: s[i] = false; break;
-      default:
+      case LayerType::Activation:  // a function that can go negative does so only for negative inputs
+        s[i] = !l.output_non_negative() && s[size_t(l.inputs[0])];
+        break;
+      case LayerType::MaxPool:
+      case LayerType::AvgPool:
+      case LayerType::GlobalAvgPool:
+      case LayerType::Add:
+      case LayerType::Concat:
+      case LayerType::Flatten:
+      case LayerType::BatchNorm:
         // Pooling, add, concat, flatten, batch norm (identity): negative if any input is.
         for (int p : l.inputs) s[i] = s[i] || s[size_t(p)];
+        break;
     }
   }
   return s;
