@@ -15,6 +15,8 @@ packages=(
   libtorch-dev            # hardware-aware training (CPU)
   dataset-fashion-mnist   # /usr/share/datasets/fashion-mnist
   python3-matplotlib      # tools/plot_*.py
+  libonnx-dev libprotobuf-dev   # ONNX import (--net FILE.onnx)
+  python3-onnx python3-torch python3-torchvision   # tests/onnx/make_models.py exports the test models (/usr/bin/python3)
 )
 
 missing=()

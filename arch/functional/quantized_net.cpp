@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "arch/device/rng.hpp"
+#include "workloads/quant/fold.hpp"
 
 namespace tessera::functional {
 
@@ -99,6 +101,28 @@ QuantizedNet load_weights(const Network& net, const io::WeightsManifest& m) {
     }
     ql.bias.assign(w.bias.begin(), w.bias.end());
     ql.input.scale = lw->input_scale;
+    qn.layers[size_t(i)] = std::move(ql);
+  }
+  return qn;
+}
+
+QuantizedNet network_weights(const Network& net) {
+  if (!net.params) throw std::logic_error("network_weights: network '" + net.name + "' carries no weights");
+  QuantizedNet qn;
+  qn.source = net.loc.file + " (the network's own weights)";
+  qn.layers.resize(net.layers.size());
+  for (int i : net.weight_layers()) {
+    const Layer& l = net.layers[size_t(i)];
+    check_bits(l);
+    auto it = net.params->find(l.name);
+    if (it == net.params->end() || int64_t(it->second.weight.size()) != l.weights())
+      throw std::logic_error("network_weights: no weights of the right size for layer '" + l.name + "'");
+    QuantLayer ql = empty_layer(l, i);
+    quant::ChannelQuant cq = quant::quantize_per_channel(
+        std::vector<double>(it->second.weight.begin(), it->second.weight.end()), l.out_channels, l.weight_bits);
+    ql.q = std::move(cq.q);
+    ql.weight_scale = std::move(cq.scale);
+    ql.bias.assign(it->second.bias.begin(), it->second.bias.end());
     qn.layers[size_t(i)] = std::move(ql);
   }
   return qn;
