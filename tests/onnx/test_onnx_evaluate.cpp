@@ -21,8 +21,9 @@ std::string model(const std::string& name) { return std::string(TESSERA_ONNX_MOD
 TEST(OnnxEvaluate, OwnWeightsOnTheIdealChipMatchPyTorchsAccuracy) {
   const int images = 300;
   const std::string rep = tessera::testing::temp_path("eval.json");
+  // Lossless ADCs: the ideal chip is the quantised network itself.
   auto r = tessera::testing::run_tessera("evaluate --net " + model("fmnist_cnn.onnx") +
-                                         " --dataset fashion-mnist --images " + std::to_string(images) +
+                                         " --set tile_class.isaac.adc.bits=9 --dataset fashion-mnist --images " + std::to_string(images) +
                                          " --device-runs 1 --times 1 --calibration-images 200 -o " + rep);
   ASSERT_EQ(r.code, 0) << r.out;
   const json j = json::parse(tessera::testing::slurp(rep));
