@@ -113,6 +113,16 @@ torch::Tensor weightless_layer_forward(const Layer& l, const std::vector<torch::
       return torch::relu(x);
     case LayerType::Flatten:
       return x.reshape({x.size(0), l.out.c, 1, 1});
+    case LayerType::Activation:
+      switch (l.activation) {
+        case ActivationFn::Clip: return torch::clamp(x, l.act_min, l.act_max);
+        case ActivationFn::Sigmoid: return torch::sigmoid(x);
+        case ActivationFn::Tanh: return torch::tanh(x);
+        case ActivationFn::LeakyRelu: return F::leaky_relu(x, F::LeakyReLUFuncOptions().negative_slope(l.alpha));
+        case ActivationFn::HardSigmoid: return torch::clamp(x * l.alpha + l.beta, 0.0, 1.0);
+        case ActivationFn::HardSwish: return x * torch::clamp(x / 6.0 + 0.5, 0.0, 1.0);
+      }
+      break;
     case LayerType::Conv2d:
     case LayerType::Linear:
     case LayerType::BatchNorm:
@@ -163,6 +173,7 @@ torch::Tensor IrModelImpl::layer_forward(int i, const std::vector<torch::Tensor>
     case LayerType::Concat:
     case LayerType::Relu:
     case LayerType::Flatten:
+    case LayerType::Activation:
       return weightless_layer_forward(l, outs);
   }
   throw std::logic_error("layer_forward: unknown layer type");

@@ -4,7 +4,8 @@
 #include <filesystem>
 
 #include "arch/functional/codes.hpp"
-#include "nas/fold.hpp"
+#include "arch/functional/weight_files.hpp"
+#include "workloads/quant/fold.hpp"
 #include "nas/model_io.hpp"
 #include "workloads/io/npy.hpp"
 #include "workloads/quant/ternary.hpp"
@@ -89,16 +90,16 @@ WeightExport export_weights(const Network& net, const std::string& net_spec, con
         throw InputError({dir, 0, 0}, "layers." + l.name, "a grouped convolution reading the image cannot absorb its normalisation");
       // A linear layer reads the flattened image in C x H x W order: row r belongs to channel r / (H W).
       const int64_t kk = conv ? int64_t(l.kernel_h) * l.kernel_w : int64_t(net.input.h) * net.input.w;
-      fold_normalization(wd, le.bias, l.out_channels, st.norm.mean, st.norm.std,
+      quant::fold_normalization(wd, le.bias, l.out_channels, st.norm.mean, st.norm.std,
                          [kk](int64_t r) { return r / kk; });
     }
     // A batch norm right after the layer, its only reader.
     const auto& rd = readers[size_t(i)];
     if (rd.size() == 1 && net.layers[size_t(rd[0])].type == LayerType::BatchNorm) {
       const auto& bn = model->batchnorm(rd[0]);
-      BatchNormStats s{to_doubles(bn->weight), to_doubles(bn->bias), to_doubles(bn->running_mean),
+      quant::BatchNormStats s{to_doubles(bn->weight), to_doubles(bn->bias), to_doubles(bn->running_mean),
                        to_doubles(bn->running_var), bn->options.eps()};
-      fold_batchnorm(wd, le.bias, l.out_channels, s);
+      quant::fold_batchnorm(wd, le.bias, l.out_channels, s);
     }
     le.folded = wd;
     // Codes: ternary layers keep {-1, 0, 1} when every channel's nonzero weights share one magnitude.
@@ -120,7 +121,7 @@ WeightExport export_weights(const Network& net, const std::string& net_spec, con
       le.kind = keep_ternary && l.weight_bits == 2 ? io::Quantization::Ternary : io::Quantization::Uniform;
     }
     if (!keep_ternary) {
-      ChannelQuant cq = quantize_per_channel(wd, l.out_channels, l.weight_bits);
+      quant::ChannelQuant cq = quant::quantize_per_channel(wd, l.out_channels, l.weight_bits);
       le.codes = std::move(cq.q);
       le.scale = std::move(cq.scale);
       le.kind = io::Quantization::Uniform;
@@ -185,39 +186,9 @@ WeightExport export_weights(const Network& net, const std::string& net_spec, con
 }
 
 io::WeightsManifest write_export(const WeightExport& e, const Network& net, const std::string& dir) {
-  io::WeightsManifest m;
-  m.dir = dir;
-  m.network = e.network;
-  fs::create_directories(dir);
-  std::vector<std::string> written;
-  for (const auto& le : e.layers) {
-    const Layer& l = net.layers[size_t(le.layer)];
-    io::LayerWeights lw;
-    lw.layer = l.name;
-    lw.weight_file = l.name + ".weight.npy";
-    lw.bias_file = l.name + ".bias.npy";
-    lw.shape = io::expected_weight_shape(l);
-    lw.weight_bits = l.weight_bits;
-    lw.quantization = le.kind;
-    lw.scale = le.scale;
-    lw.input_scale = le.input_scale;
-    io::NpyArray codes;
-    if (l.weight_bits <= 8) codes = io::NpyArray::of_int8(std::vector<int8_t>(le.codes.begin(), le.codes.end()), lw.shape);
-    else codes = io::NpyArray::of_int32(le.codes, lw.shape);
-    io::write_npy((fs::path(dir) / (lw.weight_file + ".tmp")).string(), codes);
-    io::write_npy((fs::path(dir) / (lw.bias_file + ".tmp")).string(),
-                  io::NpyArray::of_floats(std::vector<float>(le.bias.begin(), le.bias.end()), {l.out_channels}));
-    written.push_back(lw.weight_file);
-    written.push_back(lw.bias_file);
-    m.layers.push_back(lw);
-  }
-  io::WeightsManifest tmp = m;
-  tmp.dir = (fs::path(dir) / ".manifest.tmp").string();
-  io::write_weights_manifest(tmp);  // writes .manifest.tmp/manifest.json
-  for (const auto& f : written) fs::rename(fs::path(dir) / (f + ".tmp"), fs::path(dir) / f);
-  fs::rename(fs::path(tmp.dir) / "manifest.json", m.manifest_path());
-  fs::remove_all(tmp.dir);
-  return m;
+  std::vector<io::Quantization> kinds;
+  for (const auto& le : e.layers) kinds.push_back(le.kind);
+  return functional::write_weight_export(to_quantized(e, net), net, e.network, dir, kinds);
 }
 
 functional::QuantizedNet to_quantized(const WeightExport& e, const Network& net) {

@@ -4,7 +4,7 @@
 //   1. the trained weights, TWN-ternarised if the layer was trained ternary;
 //   2. the input normalisation folded into layers that read the image (the
 //      chip reads pixel / 255), and every batch norm folded into the weight
-//      layer before it (fold.hpp); the simulator treats batch norm as the identity;
+//      layer before it (workloads/quant/fold.hpp); the simulator treats batch norm as the identity;
 //   3. codes: uniform symmetric per output channel at the layer's
 //      weight_bits; ternary layers keep their codes {-1, 0, 1} with
 //      alpha * fold factor per output channel as the scale ("ternary" when the

@@ -1,4 +1,4 @@
-// One entry point for `--net`: a network file (.toml, NeuroSim .csv) or a zoo spec.
+// One entry point for `--net`: a network file (.toml, NeuroSim .csv, .onnx) or a zoo spec.
 #pragma once
 
 #include <string>

@@ -22,7 +22,8 @@ void add(EventCounts& e, Event ev, double n) { e[ev] += n; }
 void digital_ops(const Layer& l, int64_t rows, EventCounts& e) {
   const double out = double(l.out.c) * double(rows) * double(l.out.w);
   switch (l.type) {
-    case LayerType::Relu: add(e, Event::ActivationOp, out); break;
+    case LayerType::Relu:
+    case LayerType::Activation: add(e, Event::ActivationOp, out); break;
     case LayerType::Add: add(e, Event::ActivationOp, out * double(l.inputs.size() - 1)); break;
     case LayerType::MaxPool:
     case LayerType::AvgPool: add(e, Event::PoolOp, out * l.kernel_h * l.kernel_w); break;

@@ -41,11 +41,12 @@ void digital_rows(const Layer& l, const std::vector<const Tensor*>& in, Tensor& 
   switch (l.type) {
     case LayerType::Relu:
     case LayerType::BatchNorm:
+    case LayerType::Activation:
       for (int64_t c = 0; c < out.shape.c; ++c)
         for (int64_t y = y0; y < y1; ++y)
           for (int64_t i = 0; i < w; ++i) {
             const double v = x.at(c, y, i);
-            out.at(c, y, i) = l.type == LayerType::Relu ? std::max(0.0, v) : v;
+            out.at(c, y, i) = l.type == LayerType::Relu ? std::max(0.0, v) : l.type == LayerType::Activation ? l.activate(v) : v;
           }
       return;
     case LayerType::MaxPool:

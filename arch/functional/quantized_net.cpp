@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "arch/device/rng.hpp"
+#include "workloads/quant/fold.hpp"
 
 namespace tessera::functional {
 
@@ -104,6 +106,28 @@ QuantizedNet load_weights(const Network& net, const io::WeightsManifest& m) {
   return qn;
 }
 
+QuantizedNet network_weights(const Network& net) {
+  if (!net.params) throw std::logic_error("network_weights: network '" + net.name + "' carries no weights");
+  QuantizedNet qn;
+  qn.source = net.loc.file + " (the network's own weights)";
+  qn.layers.resize(net.layers.size());
+  for (int i : net.weight_layers()) {
+    const Layer& l = net.layers[size_t(i)];
+    check_bits(l);
+    auto it = net.params->find(l.name);
+    if (it == net.params->end() || int64_t(it->second.weight.size()) != l.weights())
+      throw std::logic_error("network_weights: no weights of the right size for layer '" + l.name + "'");
+    QuantLayer ql = empty_layer(l, i);
+    quant::ChannelQuant cq = quant::quantize_per_channel(
+        std::vector<double>(it->second.weight.begin(), it->second.weight.end()), l.out_channels, l.weight_bits);
+    ql.q = std::move(cq.q);
+    ql.weight_scale = std::move(cq.scale);
+    ql.bias.assign(it->second.bias.begin(), it->second.bias.end());
+    qn.layers[size_t(i)] = std::move(ql);
+  }
+  return qn;
+}
+
 std::vector<bool> signed_outputs(const Network& net, bool image_signed) {
   std::vector<bool> s(net.layers.size(), false);
   for (size_t i = 0; i < net.layers.size(); ++i) {
@@ -113,6 +137,9 @@ std::vector<bool> signed_outputs(const Network& net, bool image_signed) {
       case LayerType::Conv2d:
       case LayerType::Linear: s[i] = true; break;
       case LayerType::Relu: s[i] = false; break;
+      case LayerType::Activation:  // a function that can go negative does so only for negative inputs
+        s[i] = !l.output_non_negative() && s[size_t(l.inputs[0])];
+        break;
       case LayerType::MaxPool:
       case LayerType::AvgPool:
       case LayerType::GlobalAvgPool:

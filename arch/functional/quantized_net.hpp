@@ -59,6 +59,13 @@ QuantizedNet random_weights(const Network& net, uint64_t seed);
 // biases and input scales as given. Throws InputError for bad files.
 QuantizedNet load_weights(const Network& net, const io::WeightsManifest& m);
 
+// The network's own float weights (Network::params, an ONNX model's
+// initializers with batch norm folded): uniform symmetric codes per output
+// channel at the layer's weight_bits (quant::quantize_per_channel, as the
+// trainer's export quantises), biases as given. Input scales are left to
+// calibration.
+QuantizedNet network_weights(const Network& net);
+
 // Which layers' outputs can be negative: every layer after which no ReLU
 // guarantees non-negative values (convolution and linear outputs, and what
 // pools, adds or concatenates them); the image only if `image_signed`.

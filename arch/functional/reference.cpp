@@ -89,4 +89,15 @@ std::vector<Tensor> run_reference(const Network& net, const QuantizedNet& q, con
 
 void calibrate(const Network& net, QuantizedNet& q, const InputImage& image) { forward(net, q, image, true); }
 
+void calibrate(const Network& net, QuantizedNet& q, const std::vector<InputImage>& images) {
+  std::vector<double> scale(net.layers.size(), 0.0);
+  for (const InputImage& image : images) {
+    QuantizedNet one = q;
+    forward(net, one, image, true);
+    for (int i : net.weight_layers()) scale[size_t(i)] = std::max(scale[size_t(i)], one.at(i).input.scale);
+  }
+  for (int i : net.weight_layers())
+    if (!(q.at(i).input.scale > 0)) q.at(i).input.scale = scale[size_t(i)];
+}
+
 }  // namespace tessera::functional

@@ -24,6 +24,9 @@ std::vector<Tensor> run_reference(const Network& net, const QuantizedNet& q, con
 // takes 1/255 (its codes are the pixels). Scales already set (from the export) are kept
 // and used for the layers after them.
 void calibrate(const Network& net, QuantizedNet& q, const InputImage& image);
+// The same over several images: each missing input scale becomes the largest
+// of the scales calibrate() finds on each image alone.
+void calibrate(const Network& net, QuantizedNet& q, const std::vector<InputImage>& images);
 
 // The integer accumulators of one weight layer: acc[oc * positions + p] for
 // input codes `codes` (shaped like the layer's input).

@@ -18,7 +18,7 @@ int cmd_estimate(const Args& args) {
   std::string net, arch, out, csv;
   std::vector<std::string> sets;
   desc.add_options()("help,h", "this help")
-      ("net", po::value(&net)->required(), "zoo network (see 'tessera list') or network file (.toml, NeuroSim .csv)")
+      ("net", po::value(&net)->required(), "zoo network (see 'tessera list') or network file (.toml, NeuroSim .csv, .onnx)")
       ("arch", po::value(&arch)->default_value(default_arch()), "arch preset name or file")
       ("set", po::value(&sets)->composing(), "override a config value: --set tile_class.isaac.adc.bits=6 (repeatable)")
       ("output,o", po::value(&out), "write the JSON report here")

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "arch/device/device.hpp"
+#include "arch/functional/reference.hpp"
 #include "arch/mapping/mapping.hpp"
 #include "nas/chip_eval.hpp"
 #include "nas/trainer.hpp"
@@ -57,7 +58,7 @@ int cmd_evaluate(const Args& args) {
       ("net", po::value(&net_spec)->required(), "zoo network or network file")
       ("arch", po::value(&arch)->default_value(default_arch()), "arch preset or file: the chip (mapping, cells, DACs, ADCs, devices)")
       ("set", po::value(&sets)->composing(), "override an arch config value (repeatable), e.g. --set device.rram.sigma=0.05")
-      ("weights", po::value(&weights), "a weight export (manifest.json with input scales)")
+      ("weights", po::value(&weights), "a weight export (manifest.json with input scales); default for an ONNX network: its own weights, input scales calibrated on --calibration-images training images")
       ("checkpoint", po::value(&checkpoint), "a training checkpoint; exported in memory (calibrated on training images)")
       ("dataset", po::value(&dataset)->required(), "fashion-mnist, cifar10 or idx")
       ("data-dir", po::value(&data_dir), "directory of the data set files")
@@ -66,20 +67,20 @@ int cmd_evaluate(const Args& args) {
       ("times", po::value(&times)->default_value(times), "inference times after programming, seconds, comma-separated")
       ("seed", po::value(&seed)->default_value(1), "seed of the first device draw")
       ("no-drift-compensation", "read the arrays without global drift compensation")
-      ("calibration-images", po::value(&calibration)->default_value(1000), "with --checkpoint: training images for input scales")
+      ("calibration-images", po::value(&calibration)->default_value(1000), "with --checkpoint or an ONNX network's own weights: training images for input scales")
       ("export", po::value(&export_dir), "with --checkpoint: also write its weight export to this directory (before evaluating)")
       ("batch-size", po::value(&batch)->default_value(200), "images per batch")
       ("threads", po::value(&threads)->default_value(0), "torch threads (0: default)")
       ("output,o", po::value(&out), "write the JSON report here");
   po::variables_map vm;
   if (!parse(args, desc, vm,
-             "tessera evaluate --net NAME|FILE --arch FILE [--set k=v]... (--weights DIR | --checkpoint DIR) "
+             "tessera evaluate --net NAME|FILE --arch FILE [--set k=v]... [--weights DIR | --checkpoint DIR] "
              "--dataset NAME [--device-runs N] [--times T1,T2,...] [-o report.json]"))
     return 0;
   auto need = [](bool ok, const char* opt_name, const std::string& what) {
     if (!ok) throw InputError({"command line", 0, 0}, opt_name, what);
   };
-  need(weights.empty() != checkpoint.empty(), "--weights", "give exactly one of --weights DIR and --checkpoint DIR");
+  need(weights.empty() || checkpoint.empty(), "--weights", "give at most one of --weights DIR and --checkpoint DIR");
   need(runs >= 1 && runs <= 100000, "--device-runs", fmt::format("{} is out of range; allowed: 1 to 100000", runs));
   need(images >= 0, "--images", "must not be negative");
   need(batch >= 1, "--batch-size", "must be at least 1");
@@ -110,6 +111,20 @@ int cmd_evaluate(const Args& args) {
       nas::write_export(e, in.net, export_dir);
       std::cout << "weights exported to " << export_dir << "\n";
     }
+  } else if (weights.empty()) {
+    // The network's own weights (ONNX), input scales calibrated on training images.
+    need(in.net.params != nullptr, "--weights",
+         "give --weights DIR or --checkpoint DIR; network '" + in.net.name + "' carries no weights of its own");
+    q = functional::network_weights(in.net);
+    functional::set_input_signedness(in.net, q, false);
+    data::ImageSet train_set = data::load_dataset(dataset, data::Split::Train, data_dir);
+    need(train_set.channels == in.net.input.c && train_set.height == in.net.input.h && train_set.width == in.net.input.w,
+         "--dataset", fmt::format("images are {}x{}x{}; network '{}' takes {}", train_set.channels, train_set.height,
+                                  train_set.width, in.net.name, in.net.input.str()));
+    std::vector<functional::InputImage> images;
+    for (int64_t i = 0; i < std::min<int64_t>(calibration, train_set.count); ++i)
+      images.push_back(functional::image_from_pixels(train_set.image(i), in.net.input, train_set.name));
+    functional::calibrate(in.net, q, images);
   } else {
     q = functional::load_weights(in.net, io::read_weights_manifest(weights, in.net));
     functional::set_input_signedness(in.net, q, false);
@@ -143,7 +158,8 @@ int cmd_evaluate(const Args& args) {
     j["network"] = net_spec;
     j["arch"] = in.arch.name;
     j["set"] = sets;
-    j[checkpoint.empty() ? "weights" : "checkpoint"] = checkpoint.empty() ? weights : checkpoint;
+    j[checkpoint.empty() ? "weights" : "checkpoint"] =
+        !checkpoint.empty() ? checkpoint : !weights.empty() ? weights : q.source;
     j["dataset"] = dataset;
     j["images"] = r.images;
     j["devices"] = devices;

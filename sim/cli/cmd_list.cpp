@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "arch/config/arch_config.hpp"
+#include "arch/functional/weight_files.hpp"
 #include "sim/cli/common.hpp"
 #include "sim/cli/dispatch.hpp"
 #include "sim/cli/options.hpp"
@@ -48,15 +49,39 @@ int cmd_describe_config(const Args& args) {
 }
 
 int cmd_export_net(const Args& args) {
+  namespace fs = std::filesystem;
   po::options_description desc("export-net options");
-  std::string net, out;
-  desc.add_options()("help,h", "this help")("net", po::value(&net)->required(), "zoo network or network file")(
-      "output,o", po::value(&out), "write the TOML here (default: standard output)");
+  std::string net_spec, out;
+  desc.add_options()("help,h", "this help")("net", po::value(&net_spec)->required(), "zoo network or network file")(
+      "output,o", po::value(&out),
+      "FILE.toml, or a directory for NAME.toml; a network with weights of its own (ONNX) also gets a weight export "
+      "(FILE.weights/ or DIR/weights/); default: the TOML on standard output");
   po::variables_map vm;
-  if (!parse(args, desc, vm, "tessera export-net --net NAME [-o FILE]")) return 0;
-  std::string text = network_to_toml(load_network(net));
-  if (out.empty()) std::cout << text;
-  else write_file_atomic(out, text);
+  if (!parse(args, desc, vm, "tessera export-net --net NAME|FILE [-o FILE.toml|DIR]")) return 0;
+  Network net = load_network(net_spec);
+  std::string text = network_to_toml(net);
+  if (out.empty()) {
+    std::cout << text;
+    if (net.params) std::cerr << "export-net: the network's weights are not written; give -o FILE.toml or -o DIR\n";
+    return 0;
+  }
+  const bool to_dir = fs::path(out).extension() != ".toml";
+  const fs::path toml = to_dir ? fs::path(out) / (net.name + ".toml") : fs::path(out);
+  const fs::path weights = to_dir ? fs::path(out) / "weights" : fs::path(out).replace_extension(".weights");
+  if (!to_dir) check_output_paths({toml.string()});
+  else if (fs::exists(out) && !fs::is_directory(out)) throw InputError({out, 0, 0}, "", "exists and is not a directory");
+  if (net.params && fs::exists(weights / "manifest.json"))
+    throw InputError({weights.string(), 0, 0}, "", "a weight export is already there; remove it or choose another -o");
+  // Quantise (which checks the layers' precisions) before anything is written.
+  functional::QuantizedNet q = net.params ? functional::network_weights(net) : functional::QuantizedNet{};
+  if (to_dir) fs::create_directories(out);
+  if (net.params) functional::write_weight_export(q, net, toml.string(), weights.string());
+  write_file_atomic(toml.string(), text);
+  std::cout << "network written to " << toml.string()
+            << (net.params ? ", its weights to " + weights.string() + "/ (" + std::to_string(net.weight_layers().size()) +
+                                 " layers, uniform codes per output channel)"
+                           : std::string())
+            << "\n";
   return 0;
 }
 
@@ -78,7 +103,7 @@ const std::vector<Command>& commands() {
       {"compare-arch", "one network on several chips: energy, latency, area, TOPS/W, energy breakdown", cmd_compare_arch},
       {"list", "arch presets and zoo networks", cmd_list},
       {"describe-config", "every arch config key with type, default and meaning", cmd_describe_config},
-      {"export-net", "write a network (zoo or file) as a TOML network file", cmd_export_net},
+      {"export-net", "write a network (zoo or file) as a TOML network file, and an ONNX model's weights as a weight export", cmd_export_net},
       {"sweep", "design-space sweep into a results store (status, export, merge, describe)", cmd_sweep},
       {"plot", "plots from a results store or a report: heatmap, Pareto front, per-layer breakdown", cmd_plot},
       {"search", "search networks and hardware together (strategies, Pareto front); 'search export' writes the chosen", cmd_search},

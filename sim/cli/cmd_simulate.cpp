@@ -23,7 +23,7 @@ namespace {
 
 void common_options(po::options_description& d, std::string& net, std::string& arch, std::vector<std::string>& sets) {
   d.add_options()("help,h", "this help")
-      ("net", po::value(&net)->required(), "zoo network (see 'tessera list') or network file (.toml, NeuroSim .csv)")
+      ("net", po::value(&net)->required(), "zoo network (see 'tessera list') or network file (.toml, NeuroSim .csv, .onnx)")
       ("arch", po::value(&arch)->default_value(default_arch()), "arch preset name or file")
       ("set", po::value(&sets)->composing(), "override a config value: --set tile_class.isaac.adc.bits=6 (repeatable)");
 }

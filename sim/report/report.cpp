@@ -74,6 +74,7 @@ Report build_report(const Network& net, const ArchConfig& arch, const Mapping& m
     lr.cell_utilisation = lm.cell_utilisation;
     lr.array_utilisation = lm.array_utilisation;
     lr.macs = l.macs();
+    lr.parameters = l.parameters();
     lr.positions = l.positions();
     lr.start_cycle = hr.start;
     lr.end_cycle = hr.end;
@@ -110,6 +111,8 @@ Report build_report(const Network& net, const ArchConfig& arch, const Mapping& m
   r.peak_power_total_mw = CostTable::sum(r.peak_power_mw);
 
   r.macs = net.macs();
+  r.parameters = net.parameters();
+  r.weights = net.weights();
   r.ops = 2.0 * double(r.macs);
   r.latency_fps = r.latency_s > 0 ? 1.0 / r.latency_s : 0;
   r.throughput_fps = arch.mapping.schedule == "layer" ? r.latency_fps : arch.clock_ghz * 1e9 / double(slowest);
@@ -157,6 +160,8 @@ void write_json(const Report& r, std::ostream& os) {
   totals["leakage_power_mw"] = r.leakage_mw;
   j["totals"] = totals;
   j["metrics"] = {{"macs", r.macs},
+                  {"parameters", r.parameters},
+                  {"weights", r.weights},
                   {"ops", r.ops},
                   {"throughput_fps", r.throughput_fps},
                   {"latency_fps", r.latency_fps},
@@ -197,6 +202,7 @@ void write_json(const Report& r, std::ostream& os) {
                   {"shifts_per_tile", l.ap_shifts_per_tile},
                   {"accumulator_bits", l.ap_accumulator_bits}};
     lj["macs"] = l.macs;
+    lj["parameters"] = l.parameters;
     lj["positions"] = l.positions;
     lj["start_cycle"] = l.start_cycle;
     lj["end_cycle"] = l.end_cycle;
@@ -276,8 +282,8 @@ void print_console(const Report& r, std::ostream& os) {
   os << "           " << parts << "\n";
   os << fmt::format("area       {:.4g} mm^2   peak power {}   tiles used {}/{}\n", r.area_total_mm2,
                     si(r.peak_power_total_mw * 1e-3, "W"), r.tiles_used, r.tiles_total);
-  os << fmt::format("metrics    {:.4g} TOPS   {:.4g} TOPS/W   {:.4g} TOPS/mm^2   EDAP {:.4g} J*s*mm^2   ({:.3g} GMACs)\n",
-                    r.tops, r.tops_per_w, r.tops_per_mm2, r.edap, double(r.macs) / 1e9);
+  os << fmt::format("metrics    {:.4g} TOPS   {:.4g} TOPS/W   {:.4g} TOPS/mm^2   EDAP {:.4g} J*s*mm^2   ({:.4g} GMACs, {:.4g} M parameters)\n",
+                    r.tops, r.tops_per_w, r.tops_per_mm2, r.edap, double(r.macs) / 1e9, double(r.parameters) / 1e6);
   os << fmt::format("model time {}\n", si(r.model_wall_s, "s"));
 }
 

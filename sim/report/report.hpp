@@ -35,6 +35,7 @@ struct LayerReport {
   int64_t row_blocks = 0, col_blocks = 0;
   double row_utilisation = 0, col_utilisation = 0, cell_utilisation = 0, array_utilisation = 0;
   int64_t macs = 0;
+  int64_t parameters = 0;  // weights and bias (Layer::parameters)
   int64_t positions = 0;
   // timing
   int64_t start_cycle = 0, end_cycle = 0;
@@ -73,6 +74,8 @@ struct Report {
   double leakage_mw = 0;
 
   int64_t macs = 0;
+  int64_t parameters = 0;  // trainable parameters as PyTorch counts them (Network::parameters)
+  int64_t weights = 0;     // convolution and linear weights alone
   double ops = 0;                 // 2 * MACs
   double throughput_fps = 0;      // pipelined steady state: 1 / slowest layer's busy time per image
   double latency_fps = 0;         // 1 / latency

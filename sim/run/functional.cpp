@@ -19,8 +19,10 @@ std::unique_ptr<FunctionalRun> prepare_functional(const Network& net, const Arch
                      fmt::format("{} is not allowed; allowed: a positive number of seconds", opt.t_inference));
   auto run = std::make_unique<FunctionalRun>();
   run->options = opt;
-  run->q = opt.weights_dir.empty() ? functional::random_weights(net, opt.seed)
-                                   : functional::load_weights(net, io::read_weights_manifest(opt.weights_dir, net));
+  // An export given wins; else the network's own weights (ONNX); else seeded random ones.
+  run->q = !opt.weights_dir.empty() ? functional::load_weights(net, io::read_weights_manifest(opt.weights_dir, net))
+           : net.params            ? functional::network_weights(net)
+                                   : functional::random_weights(net, opt.seed);
   if (opt.dataset) {
     const data::ImageSet& d = *opt.dataset;
     if (d.channels != net.input.c || d.height != net.input.h || d.width != net.input.w)

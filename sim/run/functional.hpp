@@ -18,7 +18,7 @@
 namespace tessera {
 
 struct FunctionalOptions {
-  std::string weights_dir;  // empty: seeded random weights
+  std::string weights_dir;  // empty: the network's own weights (ONNX), else seeded random weights
   std::string input_file;   // empty: seeded random uint8 image
   uint64_t seed = 1;
   double t_inference = 1.0;

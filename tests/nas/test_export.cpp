@@ -15,7 +15,7 @@
 #include "arch/functional/reference.hpp"
 #include "arch/mapping/mapping.hpp"
 #include "nas/chip_eval.hpp"
-#include "nas/fold.hpp"
+#include "workloads/quant/fold.hpp"
 #include "nas/model_io.hpp"
 #include "nas/trainer.hpp"
 #include "nas/weight_export.hpp"
@@ -25,6 +25,7 @@
 
 using namespace tessera;
 using namespace tessera::nas;
+using namespace tessera::quant;
 namespace fs = std::filesystem;
 
 using tessera::nas::test::halves;

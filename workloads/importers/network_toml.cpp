@@ -81,6 +81,24 @@ Network read_network(const io::Section& root) {
       l.groups = int(s.integer("groups", "conv2d: groups (= channels for depthwise)", 1, 1, 1 << 20));
     }
     if (conv || lin || s.describing()) l.bias = s.boolean("bias", "conv2d/linear: has a bias", lin);
+    if (l.type == LayerType::Activation || s.describing()) {
+      std::vector<std::string> fns;
+      for (const auto& n : {ActivationFn::Clip, ActivationFn::Sigmoid, ActivationFn::Tanh, ActivationFn::LeakyRelu,
+                            ActivationFn::HardSigmoid, ActivationFn::HardSwish})
+        fns.push_back(to_string(n));
+      l.activation = activation_fn_from_string(s.required_string("function", "activation: the element-wise function", fns))
+                         .value_or(ActivationFn::Clip);
+      const bool clip = l.activation == ActivationFn::Clip, leaky = l.activation == ActivationFn::LeakyRelu,
+                 hsig = l.activation == ActivationFn::HardSigmoid;
+      if (clip || s.describing()) {
+        l.act_min = s.number("min", "activation clip: lower bound", 0.0, -1e30, 1e30);
+        l.act_max = s.number("max", "activation clip: upper bound (ReLU6: min 0, max 6)", 6.0, -1e30, 1e30);
+      }
+      if (leaky || hsig || s.describing())
+        l.alpha = s.number("alpha", "activation leaky_relu: negative slope (0.01); hard_sigmoid: slope (0.2)",
+                           leaky ? 0.01 : 0.2, -1e30, 1e30);
+      if (hsig || s.describing()) l.beta = s.number("beta", "activation hard_sigmoid: offset", 0.5, -1e30, 1e30);
+    }
     l.weight_bits = int(s.integer("weight_bits", "weight precision (default: network's)", wb, 1, 32));
     l.activation_bits = int(s.integer("activation_bits", "input activation precision (default: network's)", ab, 1, 32));
     l.hint.tile_class = s.string("tile_class", "map onto this tile class of the arch config", "");
@@ -110,6 +128,15 @@ std::string network_to_toml(const Network& net) {
   int ab = net.layers.size() > 1 ? net.layers[1].activation_bits : 8;
   os << "weight_bits = " << wb << "\nactivation_bits = " << ab << "\n\n";
   os << "[input]\nchannels = " << net.input.c << "\nheight = " << net.input.h << "\nwidth = " << net.input.w << "\n";
+  // Shortest text that reads back as the same double, always with a decimal point (a TOML float).
+  auto number = [](double v) {
+    std::ostringstream n;
+    n.precision(17);
+    n << v;
+    std::string t = n.str();
+    if (t.find_first_of(".e") == std::string::npos) t += ".0";
+    return t;
+  };
   auto pair = [](int a, int b) {
     return a == b ? std::to_string(a) : "[" + std::to_string(a) + ", " + std::to_string(b) + "]";
   };
@@ -137,6 +164,13 @@ std::string network_to_toml(const Network& net) {
       if (l.bias) os << "bias = true\n";
     }
     if (l.type == LayerType::Linear && !l.bias) os << "bias = false\n";
+    if (l.type == LayerType::Activation) {
+      os << "function = \"" << to_string(l.activation) << "\"\n";
+      if (l.activation == ActivationFn::Clip) os << "min = " << number(l.act_min) << "\nmax = " << number(l.act_max) << "\n";
+      if (l.activation == ActivationFn::LeakyRelu || l.activation == ActivationFn::HardSigmoid)
+        os << "alpha = " << number(l.alpha) << "\n";
+      if (l.activation == ActivationFn::HardSigmoid) os << "beta = " << number(l.beta) << "\n";
+    }
     if (l.weight_bits != wb) os << "weight_bits = " << l.weight_bits << "\n";
     if (l.activation_bits != ab) os << "activation_bits = " << l.activation_bits << "\n";
     if (!l.hint.tile_class.empty()) os << "tile_class = \"" << l.hint.tile_class << "\"\n";

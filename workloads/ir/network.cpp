@@ -1,6 +1,7 @@
 #include "workloads/ir/network.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <unordered_map>
 
 namespace tessera {
@@ -22,6 +23,20 @@ constexpr TypeName kTypeNames[] = {
     {LayerType::Relu, "relu"},
     {LayerType::BatchNorm, "batchnorm"},
     {LayerType::Flatten, "flatten"},
+    {LayerType::Activation, "activation"},
+};
+
+struct FnName {
+  ActivationFn fn;
+  const char* name;
+};
+constexpr FnName kFnNames[] = {
+    {ActivationFn::Clip, "clip"},
+    {ActivationFn::Sigmoid, "sigmoid"},
+    {ActivationFn::Tanh, "tanh"},
+    {ActivationFn::LeakyRelu, "leaky_relu"},
+    {ActivationFn::HardSigmoid, "hard_sigmoid"},
+    {ActivationFn::HardSwish, "hard_swish"},
 };
 
 int64_t conv_out(int64_t in, int k, int s, int p, int d) {
@@ -50,6 +65,24 @@ std::string layer_type_names() {
   return s;
 }
 
+const char* to_string(ActivationFn f) {
+  for (const auto& fn : kFnNames)
+    if (fn.fn == f) return fn.name;
+  return "?";
+}
+
+std::optional<ActivationFn> activation_fn_from_string(const std::string& s) {
+  for (const auto& fn : kFnNames)
+    if (s == fn.name) return fn.fn;
+  return std::nullopt;
+}
+
+std::string activation_fn_names() {
+  std::string s;
+  for (const auto& fn : kFnNames) s += (s.empty() ? "" : ", ") + std::string(fn.name);
+  return s;
+}
+
 std::string Shape::str() const {
   return std::to_string(c) + "x" + std::to_string(h) + "x" + std::to_string(w);
 }
@@ -70,6 +103,7 @@ RowReach row_reach(LayerType t) {
     case LayerType::MaxPool:
     case LayerType::AvgPool: return RowReach::Window;
     case LayerType::Relu:
+    case LayerType::Activation:
     case LayerType::BatchNorm:
     case LayerType::Add:
     case LayerType::Concat:
@@ -113,11 +147,9 @@ int64_t Layer::rows_complete(int64_t in_rows) const {
 }
 
 int64_t Layer::matrix_cols() const {
-  switch (type) {
-    case LayerType::Conv2d: return out_channels / groups;
-    case LayerType::Linear: return out_channels;
-    default: return 0;
-  }
+  if (type == LayerType::Conv2d) return out_channels / groups;
+  if (type == LayerType::Linear) return out_channels;
+  return 0;
 }
 
 int64_t Layer::weights() const {
@@ -128,6 +160,38 @@ int64_t Layer::weights() const {
 int64_t Layer::macs() const {
   if (!has_weights()) return 0;
   return weights() * positions();
+}
+
+int64_t Layer::parameters() const {
+  if (has_weights()) return weights() + (bias ? out_channels : 0);
+  if (type == LayerType::BatchNorm) return 2 * in.c;
+  return 0;
+}
+
+double Layer::activate(double x) const {
+  switch (activation) {
+    case ActivationFn::Clip: return std::min(std::max(x, act_min), act_max);
+    case ActivationFn::Sigmoid: return 1.0 / (1.0 + std::exp(-x));
+    case ActivationFn::Tanh: return std::tanh(x);
+    case ActivationFn::LeakyRelu: return x < 0 ? alpha * x : x;
+    case ActivationFn::HardSigmoid: return std::max(0.0, std::min(1.0, alpha * x + beta));
+    case ActivationFn::HardSwish: return x * std::max(0.0, std::min(1.0, x / 6.0 + 0.5));
+  }
+  return x;
+}
+
+bool Layer::output_non_negative() const {
+  if (type == LayerType::Relu) return true;
+  if (type != LayerType::Activation) return false;
+  switch (activation) {
+    case ActivationFn::Clip: return act_min >= 0;
+    case ActivationFn::Sigmoid:
+    case ActivationFn::HardSigmoid: return true;
+    case ActivationFn::Tanh:
+    case ActivationFn::LeakyRelu:
+    case ActivationFn::HardSwish: return false;
+  }
+  return false;
 }
 
 int Network::find(const std::string& layer_name) const {
@@ -145,6 +209,12 @@ int64_t Network::macs() const {
 int64_t Network::weights() const {
   int64_t m = 0;
   for (const auto& l : layers) m += l.weights();
+  return m;
+}
+
+int64_t Network::parameters() const {
+  int64_t m = 0;
+  for (const auto& l : layers) m += l.parameters();
   return m;
 }
 
@@ -271,6 +341,13 @@ void Network::finalize() {
         l.out = {c, in.h, in.w};
         break;
       }
+      case LayerType::Activation:
+        if (l.activation == ActivationFn::Clip && !(l.act_min < l.act_max))
+          fail(l, "min", "clip needs min < max, found min " + std::to_string(l.act_min) + ", max " + std::to_string(l.act_max));
+        if (!std::isfinite(l.act_min) || !std::isfinite(l.act_max) || !std::isfinite(l.alpha) || !std::isfinite(l.beta))
+          fail(l, "function", "activation parameters must be finite");
+        l.out = in;
+        break;
       case LayerType::Relu:
       case LayerType::BatchNorm:
         l.out = in;

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,7 +29,21 @@ enum class LayerType {
   Relu,
   BatchNorm,  // folded into the preceding convolution for inference
   Flatten,
+  Activation,  // an element-wise function other than ReLU (ActivationFn), computed digitally
 };
+
+// Element-wise functions of an `Activation` layer, with the parameters they take.
+enum class ActivationFn {
+  Clip,         // min(max(x, act_min), act_max); ReLU6 is Clip(0, 6)
+  Sigmoid,      // 1 / (1 + exp(-x))
+  Tanh,
+  LeakyRelu,    // x < 0 ? alpha * x : x
+  HardSigmoid,  // max(0, min(1, alpha * x + beta))
+  HardSwish,    // x * max(0, min(1, x / 6 + 1 / 2))
+};
+const char* to_string(ActivationFn f);
+std::optional<ActivationFn> activation_fn_from_string(const std::string& s);
+std::string activation_fn_names();
 
 const char* to_string(LayerType t);
 std::optional<LayerType> layer_type_from_string(const std::string& s);
@@ -62,6 +78,11 @@ struct Layer {
   int groups = 1;
   bool bias = false;
 
+  // activation: the function and its parameters (Clip: act_min, act_max;
+  // LeakyRelu: alpha; HardSigmoid: alpha, beta).
+  ActivationFn activation = ActivationFn::Clip;
+  double act_min = 0, act_max = 6, alpha = 0.01, beta = 0.5;
+
   // Precision of the layer's weights and of its input activations.
   int weight_bits = 8;
   int activation_bits = 8;
@@ -86,6 +107,14 @@ struct Layer {
   int64_t group_count() const { return type == LayerType::Conv2d ? groups : 1; }
   int64_t in_channels_per_group() const { return in.c / group_count(); }
   int64_t channel_of_row(int64_t row) const { return row / (window_h() * window_w()); }
+  // Trainable parameters as PyTorch counts them: weights, biases, and batch
+  // norm's scale and shift (2 per channel; its running statistics are buffers).
+  int64_t parameters() const;
+  // An activation layer's function of one value (the digital units and the
+  // functional model compute it here).
+  double activate(double x) const;
+  // True when the layer's output is never negative whatever its input.
+  bool output_non_negative() const;
   // The weight matrix one group presents to a crossbar: rows are the
   // K*K*Cin/groups inputs of a dot product, columns the Cout/groups outputs.
   int64_t matrix_rows() const;
@@ -106,12 +135,25 @@ struct Layer {
   int64_t in_channels() const { return in.c; }
 };
 
+// Float weights a network file carries with it (an ONNX model's initializers),
+// per weight layer, in PyTorch order (conv [out][in/groups][kh][kw], linear
+// [out][in]), with every batch norm already folded in; bias empty or one per
+// output channel.
+struct LayerParams {
+  std::vector<float> weight;
+  std::vector<float> bias;
+};
+using NetworkParams = std::map<std::string, LayerParams>;  // by layer name
+
 class Network {
  public:
   std::string name;
   Shape input;
   std::vector<Layer> layers;  // layers[0] is the Input layer after finalize()
   SourceLoc loc;
+  // The network's own trained weights (ONNX); null when the file has none
+  // (zoo, TOML, NeuroSim): then weights come from an export or are random.
+  std::shared_ptr<const NetworkParams> params;
 
   // Index of a layer by name, or -1.
   int find(const std::string& layer_name) const;
@@ -121,6 +163,7 @@ class Network {
 
   int64_t macs() const;
   int64_t weights() const;
+  int64_t parameters() const;
   // consumers()[i] lists the layers that read layer i's output.
   std::vector<std::vector<int>> consumers() const;
   // Layers that hold weights, in order.

@@ -1,4 +1,4 @@
-// Arithmetic of the weight export (torch-free, tested by hand):
+// Arithmetic of weight exports and imports (ONNX), tested by hand:
 //   - batch norm folded into the preceding weight layer:
 //       k = gamma / sqrt(var + eps);  w'[oc] = k[oc] w[oc];  b' = k (b - mean) + beta;
 //   - the input normalisation (x - mean_c) / std_c folded into a weight layer
@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace tessera::nas {
+namespace tessera::quant {
 
 struct BatchNormStats {
   std::vector<double> gamma, beta, mean, var;
@@ -45,4 +45,4 @@ struct ChannelQuant {
 };
 ChannelQuant quantize_per_channel(const std::vector<double>& w, int64_t out, int bits);
 
-}  // namespace tessera::nas
+}  // namespace tessera::quant

@@ -1,9 +1,9 @@
-#include "nas/fold.hpp"
+#include "workloads/quant/fold.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace tessera::nas {
+namespace tessera::quant {
 
 void fold_batchnorm(std::vector<double>& w, std::vector<double>& bias, int64_t out, const BatchNormStats& bn) {
   const int64_t per = int64_t(w.size()) / out;
@@ -33,4 +33,4 @@ ChannelQuant quantize_per_channel(const std::vector<double>& w, int64_t out, int
   return cq;
 }
 
-}  // namespace tessera::nas
+}  // namespace tessera::quant
