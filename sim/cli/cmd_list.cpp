@@ -106,7 +106,13 @@ const std::vector<Command>& commands() {
       {"export-net", "write a network (zoo or file) as a TOML network file, and an ONNX model's weights as a weight export", cmd_export_net},
       {"sweep", "design-space sweep into a results store (status, export, merge, describe)", cmd_sweep},
       {"plot", "plots from a results store or a report: heatmap, Pareto front, per-layer breakdown", cmd_plot},
-      {"search", "search networks and hardware together (strategies, Pareto front); 'search export' writes the chosen", cmd_search},
+      // pagmo and XGBoost live in tessera-search only: this replaces the process by it.
+      {"search", "search networks and hardware together (strategies, Pareto front); 'search export' writes the chosen",
+       [](const Args& a) -> int {
+         std::vector<std::string> argv{"search"};
+         argv.insert(argv.end(), a.begin(), a.end());
+         exec_sibling("tessera-search", argv);
+       }},
 #ifdef TESSERA_WITH_NAS
       // libtorch lives in tessera-nas only: these replace the process by it.
       {"train", "train a network (clean or hardware-aware) on a data set; checkpoints and weight export",

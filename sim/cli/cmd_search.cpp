@@ -30,6 +30,14 @@
 namespace tessera::cli {
 
 namespace {
+// The candidates' commands run the main tessera binary, which sits next to
+// this executable (tessera-search).
+std::string tessera_binary() {
+  return (std::filesystem::read_symlink("/proc/self/exe").parent_path() / "tessera").string();
+}
+}  // namespace
+
+namespace {
 
 namespace fs = std::filesystem;
 using namespace tessera::search;
@@ -140,7 +148,7 @@ int search_export(const Args& args) {
   fs::create_directories(out, ec);
   if (ec) throw InputError({"command line", 0, 0}, "--output", "cannot create directory '" + out + "'");
   const std::string arch = resolve_arch(f.space.arch);
-  const std::string self = fs::read_symlink("/proc/self/exe").string();
+  const std::string self = tessera_binary();
   ChildEvaluator layout(self, arch, f.plan, f.goals, dir, 1);
   int n = 0;
   for (size_t i : chosen) {
@@ -212,7 +220,7 @@ int run_search_command(const Args& args) {
   }
 
   SearchStore store(dir);
-  const std::string self = fs::read_symlink("/proc/self/exe").string();
+  const std::string self = tessera_binary();
   ChildEvaluator evaluator(self, resolve_arch(f.space.arch), f.plan, f.goals, dir, jobs);
   auto write_views = [&](const std::vector<Evaluation>& all) {
     write_file_atomic(dir + "/pareto.csv", leaderboard(all, f.goals, true));
