@@ -4,6 +4,7 @@
 // convolutions) on every arch preset with its own and with small buffers; a
 // configuration that cannot run must be an input error naming the buffer.
 // Each simulation runs the tessera binary in its own process.
+#include <algorithm>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -141,17 +142,18 @@ TEST_P(EveryPreset, RandomNetworksCompleteAndClockedAgrees) {
   RecordProperty("refused_runs", refused);
 }
 
-INSTANTIATE_TEST_SUITE_P(Presets, EveryPreset, ::testing::Values("isaac", "pcm-8b", "rram-1b", "hybrid", "rtm-ap"));
+const std::string kPresets[] = {"isaac", "pcm-8b", "rram-1b", "hybrid", "rtm-ap", "neurosim-rram22", "neurosim-sram22", "pcm-nax"};
+INSTANTIATE_TEST_SUITE_P(Presets, EveryPreset, ::testing::ValuesIn(kPresets));
 
 // Every preset file in configs/arch is covered by the suite above.
 TEST(EveryPresetList, MatchesConfigsDirectory) {
   int n = 0;
   for (const auto& f : std::filesystem::directory_iterator(std::string(TESSERA_SOURCE_DIR) + "/configs/arch")) {
     const std::string stem = f.path().stem().string();
-    EXPECT_TRUE(stem == "isaac" || stem == "pcm-8b" || stem == "rram-1b" || stem == "hybrid" || stem == "rtm-ap") << stem;
+    EXPECT_NE(std::find(std::begin(kPresets), std::end(kPresets), stem), std::end(kPresets)) << stem;
     ++n;
   }
-  EXPECT_EQ(n, 5);
+  EXPECT_EQ(n, int(std::size(kPresets)));
 }
 
 }  // namespace
