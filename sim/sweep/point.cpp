@@ -8,6 +8,7 @@
 #include <set>
 
 #include "arch/config/arch_config.hpp"
+#include "arch/mapping/mapping.hpp"
 #include "sim/cli/common.hpp"
 #include "sim/sweep/sampler.hpp"
 #include "workloads/importers/network_toml.hpp"
@@ -110,6 +111,7 @@ std::vector<std::string> Point::command(const SweepSpec& spec, const std::string
 std::vector<Point> resolve_points(const SweepSpec& spec) {
   auto rows = spec.sampler_impl->sample(spec.axes);
   std::map<std::string, std::string> net_text;   // network spec -> canonical TOML
+  std::map<std::string, Network> nets;           // network spec -> network
   std::map<std::string, std::string> arch_path;  // arch spec -> resolved file
   std::vector<Point> points;
   points.reserve(rows.size());
@@ -164,10 +166,15 @@ std::vector<Point> resolve_points(const SweepSpec& spec) {
     // before anything runs.
     std::string arch_text;
     try {
-      if (!net_text.count(p.net)) net_text[p.net] = network_to_toml(load_network(p.net));
+      if (!nets.count(p.net)) {
+        nets.emplace(p.net, load_network(p.net));
+        net_text[p.net] = network_to_toml(nets.at(p.net));
+      }
       auto doc = io::Document::from_file(p.arch);
       for (const auto& s : p.sets) doc.apply_override(s);
-      read_arch(doc.root());
+      // The mapping too: a layer that fits no tile of the chip is refused
+      // here, not by the point's process.
+      map_network(nets.at(p.net), read_arch(doc.root()));
       arch_text = doc.canonical_text();
     } catch (const InputError& e) {
       if (spec.skip_invalid) {
