@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include "nas/adc_tensor.hpp"
+
 namespace tessera::nas {
 
 namespace F = torch::nn::functional;
@@ -36,7 +38,10 @@ torch::Tensor array_mvm(const torch::Tensor& x, const torch::Tensor& w, const Ar
     const torch::Tensor xq = quantize(x.detach() / alpha, 1.0, converter_steps(g.dac_bits));
     torch::Tensor y = conv_matmul(xq, w_used.detach() / w_max);
     if (p.out_noise > 0) y = y + p.out_noise * torch::randn_like(y);
-    analog = quantize(y, p.out_bound, converter_steps(g.adc_bits)) * alpha * w_max;
+    // The ADC (arch/functional/adc.hpp) over AIHWKit's symmetric range; below 2 bits: clipping only.
+    y = g.adc_bits >= 2 ? adc_convert(y, functional::AdcTransfer::symmetric(g.adc_bits, p.out_bound))
+                        : y.clamp(-p.out_bound, p.out_bound);
+    analog = y * alpha * w_max;
     if (gain != 1.0) analog = analog * gain;  // digital, after the ADC
   }
   return exact + (analog - exact).detach();

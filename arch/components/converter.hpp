@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "arch/components/adc_range.hpp"
+
 namespace tessera {
 namespace io { class Section; }
 
@@ -24,6 +26,7 @@ struct ConverterParams {
   int count = 1;           // ADC: per IMA; DAC: per crossbar row
   double leakage_mw = 0;   // per converter
   std::shared_ptr<const ConverterCostModel> cost;
+  AdcRange range;          // ADC: the sums its codes cover (adc_range.hpp)
 
   // kind: "adc" or "dac" (limits and defaults differ)
   void load(const io::Section& s, const std::string& kind);

@@ -37,6 +37,13 @@ std::unique_ptr<Device> DeviceRegistry::create(const io::Section& s) {
   // The choices check reports an unknown name together with the registered ones.
   const std::string name = s.required_string("impl", "device model: " + names(), choices);
   std::unique_ptr<Device> chosen;
+  if (!s.describing()) {
+    // The other models' keys are no error (`--set device.d.impl=other` leaves them behind).
+    s.tolerate(io::keys_read_by([&](const io::Section& d) {
+      for (const auto& e : all)
+        if (e.name != name) e.make()->configure(d);
+    }));
+  }
   for (const auto& e : all) {
     if (!s.describing() && e.name != name) continue;
     auto d = e.make();

@@ -26,7 +26,8 @@ struct CrossbarArray {
   int rows = 0, cols = 0;           // used rows and columns
   std::vector<int32_t> digits;      // nominal digits, rows x cols, row-major
   std::vector<float> read;          // read-back conductances in digit units, rows x cols
-  Adc adc;
+  Adc adc;                          // the array's worst-case (full-range) ADC
+  std::vector<Adc> adcs;            // per used column: the ADC as configured (range: adc_range.hpp)
   // Per used row: global input channel and kernel offsets of the window.
   std::vector<int64_t> row_channel, row_dy, row_dx;
   // Per logical weight held (in column order): its output channel.

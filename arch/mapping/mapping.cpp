@@ -161,10 +161,12 @@ void summarise_tiles(LayerMapping& lm, const Layer& l, const TileClassParams& tc
       ch_lo = std::min(ch_lo, lo);
       ch_hi = std::max(ch_hi, hi);
     }
+    // A named reference: C++17 lambdas cannot capture structured bindings (clang refuses).
+    const std::vector<int>& xbars = sh.xbars;
     auto rows_of = [&](const std::set<std::pair<int64_t, int64_t>>& set) {
       int64_t r = 0;
       for (const auto& [gs, rb] : set) {
-        for (int xi : sh.xbars) {
+        for (int xi : xbars) {
           const auto& s = lm.xbars[xi];
           if (s.group_set == gs && s.row_block == rb) {
             r += s.used_rows;

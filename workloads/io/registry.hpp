@@ -61,8 +61,16 @@ class Registry {
       }
       return first;
     }
-    for (const auto& e : entries_)
-      if (e.name == name) return e.make(s);
+    for (const auto& e : entries_) {
+      if (e.name != name) continue;
+      // The other implementations' keys are no error: `--set x.impl=other`
+      // on a file written for one implementation leaves its keys behind.
+      s.tolerate(keys_read_by([&](const Section& d) {
+        for (const auto& other : entries_)
+          if (other.name != name) other.make(d);
+      }));
+      return e.make(s);
+    }
     s.fail(key, "no implementation named '" + name + "'; registered: " + names());
   }
 
