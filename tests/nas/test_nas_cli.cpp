@@ -136,7 +136,7 @@ TEST(NasCli, TrainOptionsAreCheckedByTheConfig) {
   const std::vector<std::pair<std::string, std::string>> bad = {
       {" --epochs -3 --seed -5", "--epochs -3: train.epochs: value -3 is out of range"},
       {" --seed -5", "--seed -5: train.seed: value -5 is out of range"},
-      {" --lr 0", "--lr 0: train.lr: value 0 is out of range"},
+      {" --lr 11", "--lr 11: train.lr: value 11 is out of range; allowed: [0, 10]"},
       {" --batch-size 0", "--batch-size 0: train.batch_size"},
       {" --threads -1", "--threads -1: train.threads"},
       {" --hwa lots", "train.analog.weight_noise: expected a number, found a string"},
