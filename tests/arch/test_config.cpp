@@ -90,7 +90,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"bad_layer_class.toml", "bad_layer_class.toml:6:9: mapping.layers.conv1: no tile class named 'big'; classes: t"},
         BadCase{"bad_syntax.toml", "bad_syntax.toml:1:6: TOML syntax error"},
         BadCase{"bad_base.toml", "bad_base.toml:1:8: base: file"},
-        BadCase{"bad_adc_cost.toml", "bad_adc_cost.toml:6:8: tile_class[0].adc.cost: unknown value 'magic'; allowed: fixed, scaled, walden, sar, flash, sense_amp, driver"},
+        BadCase{"bad_adc_cost.toml", "bad_adc_cost.toml:6:8: tile_class[0].adc.cost: unknown value 'magic'; allowed: driver, fixed, flash, sar, scaled, sense_amp, walden"},
         BadCase{"bad_node.toml", "bad_node.toml:3:11: chip.technology.node_nm: no technology data for 3 nm; nodes with data: 130, 90, 65, 45, 32, 22, 20, 16, 14, 10, 7"},
         BadCase{"bad_parallel_rows.toml", "bad_parallel_rows.toml:6:17: tile_class[0].crossbar.parallel_rows: 256 rows read in parallel exceed the array's 128 rows; allowed: 1..128"},
         BadCase{"bad_signed.toml", "mapping.signed_weights: unknown value 'twos_complement'; allowed: differential, offset"},
