@@ -135,7 +135,7 @@ class Importer {
 
   onnx::ModelProto parse() const {
     // A missing file or a directory is reported as for every other input file.
-    const std::string bytes = io::read_file(path_, "ONNX model");
+    const std::string bytes = io::read_file(path_, "network file (ONNX)");
     onnx::ModelProto model;
     if (!model.ParseFromString(bytes))
       fail_file("not a readable ONNX model: the protobuf message is corrupt or truncated");
