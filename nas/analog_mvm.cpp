@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include "nas/adc_tensor.hpp"
+
 namespace tessera::nas {
 
 namespace F = torch::nn::functional;
@@ -34,7 +36,8 @@ torch::Tensor array_mvm(const torch::Tensor& x, const torch::Tensor& w, const Ar
     torch::NoGradGuard no_grad;
     const torch::Tensor alpha = x.detach().abs().amax(1, /*keepdim=*/true).clamp_min(kTiny);
     const torch::Tensor xq = quantize(x.detach() / alpha, 1.0, converter_steps(g.dac_bits));
-    // The rows are read parallel_rows at a time; every phase is converted on its own.
+    // The rows are read parallel_rows at a time; every phase is converted on its own
+    // by the ADC (arch/functional/adc.hpp) over AIHWKit's symmetric range; below 2 bits: clipping only.
     const torch::Tensor wn = w_used.detach() / w_max;
     const int64_t r = x.size(1), phase = g.parallel_rows > 0 ? std::min<int64_t>(g.parallel_rows, r) : r;
     torch::Tensor y;
@@ -42,7 +45,8 @@ torch::Tensor array_mvm(const torch::Tensor& x, const torch::Tensor& w, const Ar
       const int64_t nr = std::min(phase, r - r0);
       torch::Tensor yp = conv_matmul(xq.narrow(1, r0, nr), wn.narrow(0, r0, nr));
       if (p.out_noise > 0) yp = yp + p.out_noise * torch::randn_like(yp);
-      yp = quantize(yp, p.out_bound, converter_steps(g.adc_bits));
+      yp = g.adc_bits >= 2 ? adc_convert(yp, functional::AdcTransfer::symmetric(g.adc_bits, p.out_bound))
+                           : yp.clamp(-p.out_bound, p.out_bound);
       y = y.defined() ? y + yp : yp;
     }
     analog = y * alpha * w_max;

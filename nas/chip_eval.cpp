@@ -5,10 +5,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
+#include <sstream>
 
 #include "arch/compile/program.hpp"
 #include "arch/functional/datapath.hpp"
 #include "arch/mapping/mapping.hpp"
+#include "nas/adc_tensor.hpp"
 #include "nas/ir_model.hpp"
 #include "nas/model_io.hpp"
 
@@ -31,7 +34,8 @@ struct ArrayT {
   torch::Tensor weight_oc;   // int64: output channel of each logical weight
   std::vector<torch::Tensor> pos_cols, neg_cols;  // per slice: column of each weight (q+ / offset), q- (differential)
   int ref_col = -1;
-  double step = 1, max_code = 0;
+  torch::Tensor step;  // float32 1 x cols: each column's ADC step (its range: arch/components/adc_range.hpp)
+  double max_code = 0;
   int64_t phase_rows = 1;    // rows read at once; each phase is converted on its own
 };
 
@@ -99,7 +103,9 @@ class ChipModel {
             if (diff) at.neg_cols.push_back(torch::tensor(nc, torch::kInt64));
           }
           at.ref_col = a->ref_col;
-          at.step = double(a->adc.step());
+          std::vector<float> steps;
+          for (const functional::Adc& c : a->adcs) steps.push_back(float(c.step()));
+          at.step = torch::tensor(steps, torch::kFloat32).view({1, a->cols});
           at.max_code = double(a->adc.max_code());
           at.phase_rows = a->phase_rows;
           v.push_back(std::move(at));
@@ -155,24 +161,22 @@ class ChipModel {
             parts.push_back(torch::floor(xa * std::ldexp(1.0, -cy * h.is.dac_bits)).remainder_(top_in + 1));
           xc = torch::cat(parts, 0);
         }
-        // Per read phase: analog column sums, (cycles * P) x cols, and the ADC:
-        // round half up at its step, clamp to its codes (exact in float32 below
-        // 2^24); the phases' codes are added.
+        // Per read phase: analog column sums, (cycles * P) x cols, through the
+        // columns' ADCs (exact in float32 below 2^24: power-of-two steps,
+        // integer codes); the phases' converted values are added.
         torch::Tensor v;
         const int64_t used = a.g.size(0);
         for (int64_t r0 = 0; r0 < used; r0 += a.phase_rows) {
           const int64_t nr = std::min(a.phase_rows, used - r0);
-          torch::Tensor vp = conv_matmul(xc.narrow(1, r0, nr), a.g.narrow(0, r0, nr));
-          if (a.step != 1.0) vp.div_(a.step);
-          vp.add_(0.5).floor_().clamp_(0, a.max_code);
+          torch::Tensor vp = adc_convert(conv_matmul(xc.narrow(1, r0, nr), a.g.narrow(0, r0, nr)), a.step, 0, a.max_code);
           v = v.defined() ? v.add_(vp) : vp;
         }
         torch::Tensor col;  // P x cols: converted values, shifted and summed over cycles
         if (cycles == 1) {
-          col = v.to(torch::kFloat64).mul_(a.step);
+          col = v.to(torch::kFloat64);
         } else {
           std::vector<double> w(static_cast<size_t>(cycles));
-          for (int cy = 0; cy < cycles; ++cy) w[size_t(cy)] = a.step * std::ldexp(1.0, cy * h.is.dac_bits);
+          for (int cy = 0; cy < cycles; ++cy) w[size_t(cy)] = std::ldexp(1.0, cy * h.is.dac_bits);
           col = (v.to(torch::kFloat64).view({cycles, P, v.size(1)}) *
                  torch::tensor(w, torch::kFloat64).view({cycles, 1, 1}))
                     .sum(0);
@@ -238,11 +242,25 @@ torch::Tensor image_batch(const data::ImageSet& s, int64_t first, int64_t count)
   return t.to(torch::kFloat64) * functional::kPixelScale;
 }
 
-double accuracy(ChipModel& m, const data::ImageSet& s, int64_t images, int batch) {
+std::string functional_time(double t) {
+  std::ostringstream os;
+  os << t << " s";
+  return os.str();
+}
+
+// Calibrated ADC ranges when the arch asks for them (the same for every device draw).
+void calibrate_adc(functional::Datapath& dp, const Network& net, const ArchConfig& arch, const data::ImageSet& set) {
+  if (const int n = functional::Datapath::adc_calibration_images(arch))
+    dp.calibrate_adc(functional::first_images(set, n, net.input));
+}
+
+double accuracy(ChipModel& m, const data::ImageSet& s, int64_t images, int batch,
+                const std::function<void(int64_t)>& done = {}) {
   torch::NoGradGuard no_grad;
   int64_t correct = 0;
   for (int64_t b = 0; b < images; b += batch) {
     const int64_t n = std::min<int64_t>(batch, images - b);
+    if (done) done(b);
     torch::Tensor logits = m.forward(image_batch(s, b, n));
     torch::Tensor y = torch::from_blob(const_cast<uint8_t*>(s.labels.data() + b), {n}, torch::kUInt8).to(torch::kInt64);
     correct += logits.argmax(1).eq(y).sum().item<int64_t>();
@@ -254,10 +272,12 @@ double accuracy(ChipModel& m, const data::ImageSet& s, int64_t images, int batch
 
 std::vector<double> chip_logits(const Network& net, const ArchConfig& arch, const functional::QuantizedNet& q,
                                 const data::ImageSet& images, int64_t first, int64_t count, uint64_t seed,
-                                double t_inference, bool drift_compensation, bool ideal) {
+                                double t_inference, bool drift_compensation, bool ideal,
+                                const data::ImageSet* calibration_set) {
   check_geometry(net, images);
   Chip c = chip_of(net, arch);
   functional::Datapath dp(net, arch, c.map, c.prog, q, {seed, t_inference, drift_compensation});
+  calibrate_adc(dp, net, arch, calibration_set ? *calibration_set : images);
   ChipModel m(net, dp, c.prog, ideal);
   torch::NoGradGuard no_grad;
   torch::Tensor l = m.forward(image_batch(images, first, count)).contiguous();
@@ -271,19 +291,35 @@ ChipEvalResult evaluate_on_chip(const Network& net, const ArchConfig& arch, cons
   Chip c = chip_of(net, arch);
   ChipEvalResult r;
   r.images = opt.images > 0 ? std::min<int64_t>(opt.images, test_set.count) : test_set.count;
+  // Progress: pass p of 1 + runs x times passes over the images.
+  const double passes = double(1 + opt.runs * int(opt.times_s.size()));
+  auto report = [&](int pass, std::string what) -> std::function<void(int64_t)> {
+    if (!opt.progress) return {};
+    return [&opt, &r, passes, pass, what](int64_t done) {
+      opt.progress((double(pass) + double(done) / double(std::max<int64_t>(r.images, 1))) / passes, what);
+    };
+  };
+  functional::Datapath::AdcSettings adcs;
   {
     functional::Datapath dp(net, arch, c.map, c.prog, q, {opt.seed, 1.0, false});
+    calibrate_adc(dp, net, arch, opt.calibration_set ? *opt.calibration_set : test_set);
+    adcs = dp.adc_settings();
     ChipModel m(net, dp, c.prog, /*ideal=*/true);
-    r.ideal_accuracy = accuracy(m, test_set, r.images, opt.batch_size);
+    r.ideal_accuracy = accuracy(m, test_set, r.images, opt.batch_size, report(0, "ideal devices"));
   }
   r.points.resize(opt.times_s.size());
   for (int run = 0; run < opt.runs; ++run)
     for (size_t k = 0; k < opt.times_s.size(); ++k) {
       functional::Datapath dp(net, arch, c.map, c.prog, q,
                               {opt.seed + uint64_t(run), opt.times_s[k], opt.drift_compensation});
+      dp.set_adc_settings(adcs);
       ChipModel m(net, dp, c.prog, false);
       r.points[k].t_s = opt.times_s[k];
-      r.points[k].accuracy.push_back(accuracy(m, test_set, r.images, opt.batch_size));
+      r.points[k].accuracy.push_back(accuracy(
+          m, test_set, r.images, opt.batch_size,
+          report(1 + run * int(opt.times_s.size()) + int(k),
+                 "device run " + std::to_string(run + 1) + "/" + std::to_string(opt.runs) + ", t = " +
+                     functional_time(opt.times_s[k]))));
     }
   for (auto& p : r.points) {
     double s = 0, sq = 0;
@@ -293,6 +329,7 @@ ChipEvalResult evaluate_on_chip(const Network& net, const ArchConfig& arch, cons
     p.std = p.accuracy.size() > 1 ? std::sqrt(sq / double(p.accuracy.size() - 1)) : 0.0;
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (opt.progress) opt.progress(1.0, "done");
   return r;
 }
 

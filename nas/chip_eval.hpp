@@ -9,7 +9,8 @@
 //     cuts them, each array holding the conductances that functional::Datapath
 //     programmed and read for the same seed and time (the same objects);
 //   - per input cycle of dac_bits, the column sums of every array through the
-//     same ADC (step 2^k, round half up, clamp), shift-and-add over cycles and
+//     same ADC objects (per-column step 2^k from the configured or calibrated
+//     range, round half up, clamp: nas/adc_tensor.hpp), shift-and-add over cycles and
 //     slices, row blocks summed, offset corrections, drift-compensation gain,
 //     then real = acc * s_w * s_in + bias; digital layers in double precision.
 // The result for a seed equals `tessera simulate --functional --seed` on the
@@ -18,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -37,6 +39,11 @@ struct ChipEvalOptions {
   bool drift_compensation = true;
   int batch_size = 200;
   int64_t images = 0;            // the first N test images; 0: all
+  // Calibrated ADC ranges (arch/components/adc_range.hpp): the first images of
+  // this set (training images); null: of the test set.
+  const data::ImageSet* calibration_set = nullptr;
+  // Called after every batch: the fraction of the evaluation done and what runs.
+  std::function<void(double fraction, const std::string& what)> progress;
 };
 
 struct ChipEvalResult {
@@ -50,7 +57,8 @@ struct ChipEvalResult {
 // Returns the logits, images x classes, row-major.
 std::vector<double> chip_logits(const Network& net, const ArchConfig& arch, const functional::QuantizedNet& q,
                                 const data::ImageSet& images, int64_t first, int64_t count, uint64_t seed,
-                                double t_inference, bool drift_compensation, bool ideal);
+                                double t_inference, bool drift_compensation, bool ideal,
+                                const data::ImageSet* calibration_set = nullptr);
 
 ChipEvalResult evaluate_on_chip(const Network& net, const ArchConfig& arch, const functional::QuantizedNet& q,
                                 const data::ImageSet& test_set, const ChipEvalOptions& opt);

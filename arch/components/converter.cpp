@@ -191,6 +191,7 @@ void ConverterParams::load(const io::Section& s, const std::string& kind) {
   if (adc) {
     rate_gsps = s.number("sample_rate_gsps", "conversions per ns of one ADC (GS/s)", rate_gsps, 1e-6, 1e3);
     count = int(s.integer("count", "ADCs per IMA; the IMA's columns are shared evenly among them", count, 1, 1 << 20));
+    range.load(s.table("range", "the sums the ADC's codes cover (transfer function)"));
   }
   leakage_pinned = s.has("leakage_mw");
   leakage_mw = s.number("leakage_mw", "static power per converter (mW); absent with a circuit model: from its area at the node", leakage_mw, 0, 1e6);

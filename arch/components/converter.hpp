@@ -10,6 +10,8 @@
 #include <memory>
 #include <string>
 
+#include "arch/components/adc_range.hpp"
+
 namespace tessera {
 namespace io { class Section; }
 struct Technology;
@@ -38,6 +40,7 @@ struct ConverterParams {
   double leakage_mw = 0;   // per converter
   bool leakage_pinned = false;
   std::shared_ptr<const ConverterCostModel> cost;
+  AdcRange range;          // ADC: the sums its codes cover (adc_range.hpp)
 
   // kind: "adc" or "dac" (limits and defaults differ)
   void load(const io::Section& s, const std::string& kind);

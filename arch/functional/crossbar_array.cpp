@@ -12,6 +12,7 @@ CrossbarArray build_array(const QuantLayer& ql, const Window& w, const CrossbarT
   a.digits.assign(size_t(a.rows) * size_t(a.cols), 0);
   a.phase_rows = parallel_rows > 0 && parallel_rows < a.rows ? parallel_rows : std::max(1, a.rows);
   a.adc = Adc::for_array(std::min(a.rows, a.phase_rows), dac_bits, ws.cell_bits, adc_bits);
+  a.adcs.assign(size_t(a.cols), a.adc);
   const bool packed = t.groups_per_xbar > 1;
 
   // Rows: a packed array stacks its groups' full matrices; otherwise a block of one group's rows.

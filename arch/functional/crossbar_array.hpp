@@ -26,7 +26,8 @@ struct CrossbarArray {
   int rows = 0, cols = 0;           // used rows and columns
   std::vector<int32_t> digits;      // nominal digits, rows x cols, row-major
   std::vector<float> read;          // read-back conductances in digit units, rows x cols
-  Adc adc;                          // converts one phase's column sums
+  Adc adc;                          // the array's worst-case (full-range) ADC of one phase's column sums
+  std::vector<Adc> adcs;            // per used column: the ADC as configured (range: adc_range.hpp)
   int phase_rows = 0;               // rows driven at once (crossbar.parallel_rows, at most rows)
   // Per used row: global input channel and kernel offsets of the window.
   std::vector<int64_t> row_channel, row_dy, row_dx;

@@ -1,6 +1,7 @@
 #include "arch/functional/datapath.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include "arch/device/device.hpp"
@@ -45,6 +46,7 @@ Datapath::Datapath(const Network& net, const ArchConfig& arch, const Mapping& ma
     const TileClassParams& tc = arch.tile_classes[size_t(h.map->tile_class)];
     h.weights = {h.layer->weight_bits, tc.crossbar.bits_per_cell, enc};
     h.inputs = {h.layer->activation_bits, tc.dac.bits};
+    h.adc_range = tc.adc.range;
     const device::Device& dev = arch.device_of(h.map->tile_class);
     h.arrays.resize(size_t(h.map->replication));
     double reference = 0, now = 0;
@@ -57,6 +59,8 @@ Datapath::Datapath(const Network& net, const ArchConfig& arch, const Mapping& ma
         device::Rng ref_rng = device::Rng::stream(opt.seed, id | kReferenceStreamBit);
         program_array(a, dev, tc.crossbar.bits_per_cell, opt.t_inference, rng,
                       opt.drift_compensation ? &ref_rng : nullptr);
+        if (h.adc_range.mode == "clip")
+          a.adcs.assign(size_t(a.cols), a.adc.with_range(int64_t(std::ceil(h.adc_range.clip_ratio * double(a.adc.full_scale)))));
         reference += a.reference_sum;
         now += a.read_sum;
         h.arrays[size_t(r)].push_back(std::move(a));
@@ -111,10 +115,12 @@ void Datapath::mvm(int host, int tile_index, int64_t pos) {
   // Replica r takes the columns x = r + k * replication of every row.
   const int64_t y = pos / cols, x = r + (pos % cols) * h.prog->replication;
   const int64_t p = y * h.layer->out.w + x;
-  for (int xi : share.xbars) compute_array(h, h.arrays[size_t(r)][size_t(xi)], y, x, p);
+  for (int xi : share.xbars) compute_array(host, r, xi, y, x, p);
 }
 
-void Datapath::compute_array(HostState& h, const CrossbarArray& a, int64_t y, int64_t x, int64_t p) {
+void Datapath::compute_array(int host, int replica, int xbar, int64_t y, int64_t x, int64_t p) {
+  HostState& h = hosts_[size_t(host)];
+  const CrossbarArray& a = h.arrays[size_t(replica)][size_t(xbar)];
   const Window& w = h.window;
   const int64_t H = h.layer->in.h, W = h.layer->in.w;
   const int64_t zero = h.q.input.zero_code();
@@ -132,10 +138,14 @@ void Datapath::compute_array(HostState& h, const CrossbarArray& a, int64_t y, in
   // phase's rows of DAC level x read digit.
   const int phases = a.phases();
   sums_.assign(size_t(cycles) * size_t(phases) * nc, 0.0f);
+  // Calibration runs on the nominal digits (the weights as programmed, before device effects).
+  if (calibrating_ && nominal_.size() != a.digits.size()) nominal_.resize(a.digits.size());
+  if (calibrating_) std::copy(a.digits.begin(), a.digits.end(), nominal_.begin());
+  const float* cells = calibrating_ ? nominal_.data() : a.read.data();
   for (int lr = 0; lr < a.rows; ++lr) {
     const int64_t code = x_[size_t(lr)];
     if (code == 0) continue;
-    const float* g = a.read.data() + size_t(lr) * nc;
+    const float* g = cells + size_t(lr) * nc;
     const size_t phase = size_t(lr / a.phase_rows);
     for (int c = 0; c < cycles; ++c) {
       const int64_t v = h.inputs.digit(code, c);
@@ -151,7 +161,16 @@ void Datapath::compute_array(HostState& h, const CrossbarArray& a, int64_t y, in
     const int sh = h.inputs.shift(c);
     for (int ph = 0; ph < phases; ++ph) {
       const float* s = sums_.data() + (size_t(c) * size_t(phases) + size_t(ph)) * nc;
-      for (size_t j = 0; j < nc; ++j) col_[j] += a.adc.convert(double(s[j])) << sh;
+      if (calibrating_) {
+        // The range covers the largest sum one conversion (one phase) sees.
+        std::vector<double>& peak = peaks_[size_t(host)][size_t(replica)][size_t(xbar)];
+        for (size_t j = 0; j < nc; ++j) {
+          peak[j] = std::max(peak[j], double(s[j]));
+          col_[j] += int64_t(std::llround(s[j])) << sh;  // exact: nominal digits give integer sums
+        }
+        continue;
+      }
+      for (size_t j = 0; j < nc; ++j) col_[j] += a.adcs[j].convert(double(s[j])) << sh;
     }
   }
   // Shift-and-add over slices (and the pair subtraction); sum into the layer's accumulators.
@@ -163,7 +182,7 @@ void Datapath::compute_array(HostState& h, const CrossbarArray& a, int64_t y, in
     for (int sl = 0; sl < ws.slices(); ++sl) {
       int64_t d = col_[size_t(ws.column(wi, sl, false))];
       if (differential) d -= col_[size_t(ws.column(wi, sl, true))];
-      v += d << ws.shift(sl);
+      v += d * (int64_t(1) << ws.shift(sl));  // d may be negative (differential): multiply, not shift
     }
     const size_t idx = size_t(a.weight_channel[size_t(wi)] * positions + p);
     h.acc[idx] += v;
@@ -187,7 +206,7 @@ void Datapath::row_done(int host, int64_t y) {
       // Offset encoding: the reference column read top_digit * sum(x).
       if (h.weights.encoding == SignedEncoding::Offset) a -= weight_offset * (double(h.ref[idx]) / top);
       // Drift compensation scales the analog sums (gain 1: unchanged).
-      if (h.gain != 1.0) a *= h.gain;
+      if (h.gain != 1.0 && !calibrating_) a *= h.gain;  // calibration reads the nominal digits
       // Signed input: every row carried x + 2^(A-1).
       if (input_offset) a -= double(input_offset * h.qsum[size_t(oc)]);
       out.v[idx] = h.q.real(a, oc);
@@ -230,6 +249,61 @@ std::vector<double> Datapath::run(const InputImage& image) {
   return logits();
 }
 
+int Datapath::adc_calibration_images(const ArchConfig& arch) {
+  int n = 0;
+  for (const auto& tc : arch.tile_classes)
+    if (tc.adc.range.calibrated()) n = std::max(n, tc.adc.range.images);
+  return n;
+}
+
+void Datapath::calibrate_adc(const std::vector<InputImage>& images) {
+  peaks_.assign(hosts_.size(), {});
+  for (size_t hi = 0; hi < hosts_.size(); ++hi)
+    for (const auto& rep : hosts_[hi].arrays) {
+      peaks_[hi].emplace_back();
+      for (const CrossbarArray& a : rep) peaks_[hi].back().emplace_back(size_t(a.cols), 0.0);
+    }
+  calibrating_ = true;
+  try {
+    for (const InputImage& im : images) run(im);
+  } catch (...) {
+    calibrating_ = false;
+    throw;
+  }
+  calibrating_ = false;
+  for (size_t hi = 0; hi < hosts_.size(); ++hi) {
+    HostState& h = hosts_[hi];
+    if (!h.adc_range.calibrated()) continue;
+    for (size_t r = 0; r < h.arrays.size(); ++r)
+      for (size_t xi = 0; xi < h.arrays[r].size(); ++xi) {
+        CrossbarArray& a = h.arrays[r][xi];
+        const std::vector<double>& peak = peaks_[hi][r][xi];
+        const double array_peak = peak.empty() ? 0.0 : *std::max_element(peak.begin(), peak.end());
+        for (int c = 0; c < a.cols; ++c) {
+          const double p = h.adc_range.scope == "column" ? peak[size_t(c)] : array_peak;
+          a.adcs[size_t(c)] = a.adc.with_range(int64_t(std::ceil(p)));
+        }
+      }
+  }
+  peaks_.clear();
+}
+
+Datapath::AdcSettings Datapath::adc_settings() const {
+  AdcSettings s(hosts_.size());
+  for (size_t hi = 0; hi < hosts_.size(); ++hi)
+    for (const auto& rep : hosts_[hi].arrays) {
+      s[hi].emplace_back();
+      for (const CrossbarArray& a : rep) s[hi].back().push_back(a.adcs);
+    }
+  return s;
+}
+
+void Datapath::set_adc_settings(const AdcSettings& s) {
+  for (size_t hi = 0; hi < hosts_.size(); ++hi)
+    for (size_t r = 0; r < hosts_[hi].arrays.size(); ++r)
+      for (size_t xi = 0; xi < hosts_[hi].arrays[r].size(); ++xi) hosts_[hi].arrays[r][xi].adcs = s.at(hi).at(r).at(xi);
+}
+
 const CrossbarArray& Datapath::array(int host, int replica, int xbar) const {
   return hosts_.at(size_t(host)).arrays.at(size_t(replica)).at(size_t(xbar));
 }
@@ -237,7 +311,8 @@ const CrossbarArray& Datapath::array(int host, int replica, int xbar) const {
 int Datapath::adc_step_log2(int host) const {
   int k = 0;
   for (const auto& rep : hosts_.at(size_t(host)).arrays)
-    for (const auto& a : rep) k = std::max(k, a.adc.step_log2);
+    for (const auto& a : rep)
+      for (const Adc& c : a.adcs) k = std::max(k, c.step_log2);
   return k;
 }
 

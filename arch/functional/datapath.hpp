@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "arch/compile/program.hpp"
+#include "arch/components/adc_range.hpp"
 #include "arch/functional/crossbar_array.hpp"
 #include "arch/functional/input_image.hpp"
 #include "arch/functional/quantized_net.hpp"
@@ -42,6 +43,21 @@ class Datapath : public sc::FunctionalHooks {
   // Programs every array. `q` must be calibrated (every weight layer has an input scale).
   Datapath(const Network& net, const ArchConfig& arch, const Mapping& map, const Program& prog, const QuantizedNet& q,
            const DatapathOptions& opt);
+
+  // ADC ranges of the tile classes whose range mode is `calibrated`
+  // (arch/components/adc_range.hpp): runs the images on the nominal weights
+  // with exact conversion and sets each ADC's range to the largest column
+  // sum one conversion (one read phase) saw, per array or per column.
+  // Deterministic: the same for every device draw and time. Until called,
+  // those ADCs cover the full range.
+  void calibrate_adc(const std::vector<InputImage>& images);
+  // Whether any tile class asks for calibrated ranges, and how many images.
+  static int adc_calibration_images(const ArchConfig& arch);
+  // Every array's per-column ADCs, to give another datapath of the same
+  // network, arch and weights the same calibration without running it again.
+  using AdcSettings = std::vector<std::vector<std::vector<std::vector<Adc>>>>;  // [host][replica][array][column]
+  AdcSettings adc_settings() const;
+  void set_adc_settings(const AdcSettings& s);
 
   // Starts an inference: clears the accumulators, takes the image and
   // computes the layers on the input stream.
@@ -82,12 +98,13 @@ class Datapath : public sc::FunctionalHooks {
     WeightSlicing weights;
     InputSlicing inputs;
     std::vector<std::vector<CrossbarArray>> arrays;  // [replica][index into LayerMapping::xbars]
+    AdcRange adc_range;
     std::vector<int64_t> codes;     // input activation codes, shaped like the input layer's output
     std::vector<int64_t> acc, ref;  // [oc * positions + p]: shift-and-add sums; reference-column sums
     std::vector<int64_t> qsum;      // per output channel: sum of its weight codes (signed-input correction)
     double gain = 1.0;              // drift compensation
   };
-  void compute_array(HostState& h, const CrossbarArray& a, int64_t y, int64_t x, int64_t p);
+  void compute_array(int host, int replica, int xbar, int64_t y, int64_t x, int64_t p);
   // Rows [y0, y1) of `layer` are final: quantise them for the weight layers that read them.
   void publish(int layer, int64_t y0, int64_t y1);
 
@@ -99,8 +116,11 @@ class Datapath : public sc::FunctionalHooks {
   std::vector<std::vector<int>> readers_;       // per network layer: hosts whose weight layer reads it
   // Scratch for one array evaluation.
   std::vector<int64_t> x_;
-  std::vector<float> sums_;
+  std::vector<float> sums_, nominal_;
   std::vector<int64_t> col_;
+  // calibrate_adc(): per host, replica, array and column, the largest ideal column sum.
+  std::vector<std::vector<std::vector<std::vector<double>>>> peaks_;
+  bool calibrating_ = false;
 };
 
 }  // namespace tessera::functional

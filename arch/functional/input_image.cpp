@@ -65,4 +65,11 @@ InputImage random_input(const Shape& shape, uint64_t seed) {
   return image_from_pixels(p.data(), shape, "random uint8 image (seed " + std::to_string(seed) + ")");
 }
 
+std::vector<InputImage> first_images(const data::ImageSet& set, int64_t n, const Shape& shape) {
+  std::vector<InputImage> v;
+  for (int64_t i = 0; i < std::min(n, set.count); ++i)
+    v.push_back(image_from_pixels(set.image(i), shape, set.name + "[" + std::to_string(i) + "]"));
+  return v;
+}
+
 }  // namespace tessera::functional

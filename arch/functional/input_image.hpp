@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "arch/functional/tensor.hpp"
+#include "workloads/datasets/image_set.hpp"
 
 namespace tessera::functional {
 
@@ -28,6 +29,8 @@ constexpr double kPixelScale = 1.0 / 255.0;
 InputImage read_input(const std::string& path, const Shape& expected);
 // An image from uint8 pixels in C order (a data set's image).
 InputImage image_from_pixels(const uint8_t* pixels, const Shape& shape, const std::string& source);
+// The first min(n, count) images of a data set (ADC calibration).
+std::vector<InputImage> first_images(const data::ImageSet& set, int64_t n, const Shape& shape);
 // Pixels drawn uniformly from 0..255 with a seeded stream.
 InputImage random_input(const Shape& shape, uint64_t seed);
 

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "arch/device/device.hpp"
+#include "arch/functional/datapath.hpp"
 #include "arch/functional/reference.hpp"
 #include "arch/mapping/mapping.hpp"
 #include "nas/chip_eval.hpp"
@@ -16,6 +17,7 @@
 #include "nas/weight_export.hpp"
 #include "sim/cli/common.hpp"
 #include "sim/cli/options.hpp"
+#include "sim/cli/progress.hpp"
 #include "sim/report/report.hpp"
 #include "workloads/datasets/dataset.hpp"
 #include "workloads/io/weights_manifest.hpp"
@@ -133,7 +135,16 @@ int cmd_evaluate(const Args& args) {
         throw InputError({weights + "/manifest.json", 0, 0}, "layers." + in.net.layers[size_t(i)].name + ".input_scale",
                          "missing; evaluation needs every layer's input scale (tessera train writes them)");
   }
+  // Calibrated ADC ranges come from training images, never from the test images scored.
+  data::ImageSet calibration_set;
+  if (functional::Datapath::adc_calibration_images(in.arch) > 0) {
+    calibration_set = data::load_dataset(dataset, data::Split::Train, data_dir);
+    opt.calibration_set = &calibration_set;
+  }
+  Progress progress("evaluating");
+  opt.progress = [&](double fraction, const std::string& what) { progress.update(fraction, what); };
   nas::ChipEvalResult r = nas::evaluate_on_chip(in.net, in.arch, q, test_set, opt);
+  progress.clear();
 
   Mapping map = map_network(in.net, in.arch);
   std::string devices;

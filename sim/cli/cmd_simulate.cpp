@@ -73,17 +73,22 @@ int cmd_simulate(const Args& args) {
   Mapping map = map_network(in.net, in.arch);
   Program prog = compile(in.net, in.arch, map);
   CostTable cost(in.arch);
-  data::ImageSet test_set;
+  data::ImageSet test_set, calibration_set;
   if (!dataset.empty()) {
     test_set = data::load_dataset(dataset, data::Split::Test, data_dir);
     fopt.dataset = &test_set;
+    // Calibrated ADC ranges come from training images, never from the test images scored.
+    if (functional && functional::Datapath::adc_calibration_images(in.arch) > 0) {
+      calibration_set = data::load_dataset(dataset, data::Split::Train, data_dir);
+      fopt.calibration_set = &calibration_set;
+    }
   }
   // Bad weights or images fail here, before the simulation and before any output.
   std::unique_ptr<FunctionalRun> fun = functional ? prepare_functional(in.net, in.arch, map, prog, fopt) : nullptr;
   const bool record = !trace.empty() || !vcd_file.empty();
   SimRun run = run_simulation(in.net, in.arch, prog, vm.count("clocked") ? sc::Mode::Clocked : sc::Mode::Event, record,
                               fun ? fun->datapath.get() : nullptr);
-  if (fun && !fun->datapath->complete()) throw std::logic_error("functional mode: the simulation left layers uncomputed");
+  if (fun) finish_functional(*fun);
   Report rep = build_report(in.net, in.arch, map, prog, cost, run.result);
   std::string stats;
   run.stats.write_json(stats);
@@ -104,7 +109,7 @@ int cmd_simulate(const Args& args) {
   std::string vcd_text = vcd_file.empty() ? "" : vcd(run.activity, run.result.cycles, in.arch.clock_ghz);
   std::string npy_text;
   if (fun && !output_npy.empty()) {
-    const std::vector<double> logits = fun->datapath->logits();
+    const std::vector<double>& logits = fun->logits;
     const std::vector<uint8_t> bytes = io::format_npy(io::NpyArray::of_doubles(logits, {int64_t(logits.size())}));
     npy_text.assign(bytes.begin(), bytes.end());
   }

@@ -3,8 +3,6 @@
 // the weight export the simulator reads (nas/weight_export.hpp) in DIR/export.
 #include <fmt/format.h>
 
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -15,6 +13,7 @@
 #include "nas/weight_export.hpp"
 #include "sim/cli/common.hpp"
 #include "sim/cli/options.hpp"
+#include "sim/cli/progress.hpp"
 #include "sim/report/report.hpp"
 #include "workloads/datasets/dataset.hpp"
 #include "workloads/io/toml_reader.hpp"
@@ -28,9 +27,9 @@ int cmd_train(const Args& args) {
   std::vector<std::string> sets;
   std::string hwa;
   double lr = 0;
-  int epochs = -1, batch = 0, threads = 0, calibration = 1000;
+  int epochs = 0, batch = 0, threads = 0, calibration = 1000;
   int64_t train_images = 0, test_images = 0;
-  int64_t seed = -1;
+  int64_t seed = 0;
   desc.add_options()("help,h", "this help")
       ("net", po::value(&net_spec), "zoo network or network file (required unless --config names one)")
       ("arch", po::value(&arch)->default_value(default_arch()), "arch preset or file: how --hwa cuts layers into arrays, which layers --ternary ap means")
@@ -63,9 +62,40 @@ int cmd_train(const Args& args) {
              "[--ternary none|ap|all] [--epochs N] [--seed N] [--config FILE] [-o DIR]"))
     return 0;
 
+  auto need = [](bool ok, const char* opt_name, const std::string& what) {
+    if (!ok) throw InputError({"command line", 0, 0}, opt_name, what);
+  };
+  need(!(vm.count("hwa-periphery") && !vm.count("hwa")), "--hwa-periphery", "only applies with --hwa");
+  need(!(vm.count("hwa-scope") && !vm.count("hwa")), "--hwa-scope", "only applies with --hwa");
+  // Every training option is a key of the config's [train] table: the
+  // options become overrides of the config (or of an empty one) and the
+  // config's reader checks them all, in one place, naming the option.
+  io::Document doc = config.empty() ? io::Document::from_string("", "command line") : io::Document::from_file(config);
+  auto option = [&](const std::string& name, const std::string& key, const std::string& value) {
+    doc.apply_override("train." + key + "=" + value, "--" + name + " " + value);
+  };
+  auto text_option = [&](const std::string& name, const std::string& key, const std::string& text) {
+    doc.apply_override("train." + key + "=" + io::toml_string(text), "--" + name + " " + text);
+  };
+  if (vm.count("epochs")) option("epochs", "epochs", std::to_string(epochs));
+  if (vm.count("seed")) option("seed", "seed", std::to_string(seed));
+  if (vm.count("lr")) option("lr", "lr", fmt::format("{}", lr));
+  if (vm.count("batch-size")) option("batch-size", "batch_size", std::to_string(batch));
+  if (vm.count("threads")) option("threads", "threads", std::to_string(threads));
+  if (!init_from.empty()) text_option("init-from", "init_from", init_from);
+  if (vm.count("resume")) option("resume", "resume", "true");
+  if (!out.empty()) text_option("output", "checkpoint_dir", out);
+  if (vm.count("ternary")) text_option("ternary", "ternary.layers", ternary);
+  if (vm.count("freeze-batchnorm")) option("freeze-batchnorm", "freeze_batchnorm", "true");
+  if (vm.count("hwa")) {
+    option("hwa", "analog.enabled", "true");
+    text_option("hwa", "analog.noise_model", hwa == "device" ? "device" : "gaussian");
+    if (hwa != "device") option("hwa", "analog.weight_noise", hwa);  // not a number: the reader says so
+    option("hwa-periphery", "analog.periphery", vm.count("hwa-periphery") ? "true" : "false");
+    if (vm.count("hwa-scope")) text_option("hwa-scope", "analog.noise_scope", vm["hwa-scope"].as<std::string>());
+  }
   nas::TrainOptions opt;
-  if (!config.empty()) {
-    io::Document doc = io::Document::from_file(config);
+  {
     io::Section root = doc.root();
     const std::string cfg_net = root.string("network", "zoo spec or network file", "");
     io::Section ds = root.table("dataset", "training and test data");
@@ -81,66 +111,17 @@ int cmd_train(const Args& args) {
     if (dataset.empty()) dataset = cfg_ds;
     if (data_dir.empty()) data_dir = cfg_dir;
   }
-  auto need = [](bool ok, const char* opt_name, const std::string& what) {
-    if (!ok) throw InputError({"command line", 0, 0}, opt_name, what);
-  };
   need(!net_spec.empty(), "--net", "give a network (zoo name or file), here or in --config");
   need(!dataset.empty(), "--dataset", "give a data set (fashion-mnist, cifar10, idx), here or in --config");
-  if (vm.count("hwa")) {
-    opt.analog.enabled = true;
-    if (hwa == "device") {
-      opt.analog.noise_model = "device";
-    } else {
-      size_t used = 0;
-      double sigma = -1;
-      try {
-        sigma = std::stod(hwa, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      need(used == hwa.size() && sigma >= 0 && sigma <= 10, "--hwa",
-           "'" + hwa + "' is not allowed; allowed: a noise level from 0 to 10, or device");
-      opt.analog.noise_model = "gaussian";
-      opt.analog.weight_noise = sigma;
-    }
-    opt.analog.periphery = vm.count("hwa-periphery") > 0;
-    need(!(opt.analog.periphery && opt.analog.noise_model == "device"), "--hwa-periphery",
-         "the array periphery model takes a noise level (--hwa SIGMA), not device");
-    if (vm.count("hwa-scope")) {
-      const std::string sc = vm["hwa-scope"].as<std::string>();
-      need(sc == "array" || sc == "column", "--hwa-scope", "'" + sc + "' is not allowed; allowed: array, column");
-      opt.analog.noise_scope = sc;
-    }
-  } else {
-    need(!vm.count("hwa-periphery"), "--hwa-periphery", "only applies with --hwa");
-    need(!vm.count("hwa-scope"), "--hwa-scope", "only applies with --hwa");
-  }
+  need(!(opt.analog.periphery && opt.analog.noise_model == "device" && vm.count("hwa")), "--hwa-periphery",
+       "the array periphery model takes a noise level (--hwa SIGMA), not device");
   // The config's arrays unless --arch is given.
   if (!vm["arch"].defaulted() || opt.analog.arch.empty()) {
     opt.analog.arch = resolve_arch(arch);
     opt.analog.arch_sets = sets;
   }
-  if (vm.count("ternary")) {
-    need(ternary == "none" || ternary == "ap" || ternary == "all", "--ternary",
-         "'" + ternary + "' is not allowed; allowed: none, ap, all");
-    opt.ternary.layers = ternary;
-  }
-  if (epochs >= 0) opt.epochs = epochs;
-  if (seed >= 0) opt.seed = uint64_t(seed);
-  if (vm.count("lr")) {
-    need(lr > 0 && lr <= 10, "--lr", fmt::format("{} is out of range; allowed: (0, 10]", lr));
-    opt.lr = lr;
-  }
-  if (vm.count("batch-size")) {
-    need(batch >= 1, "--batch-size", "must be at least 1");
-    opt.batch_size = batch;
-  }
-  if (vm.count("threads")) opt.threads = threads;
-  if (!init_from.empty()) opt.init_from = init_from;
-  if (vm.count("resume")) opt.resume = true;
-  if (!out.empty()) opt.checkpoint_dir = out;
   // Hardware-aware fine-tuning: batch norm frozen unless asked otherwise (nas/trainer.hpp).
-  if (vm.count("freeze-batchnorm") || (opt.analog.enabled && !opt.init_from.empty())) opt.freeze_batchnorm = true;
+  if (opt.analog.enabled && !opt.init_from.empty()) opt.freeze_batchnorm = true;
   if (vm.count("no-freeze-batchnorm")) opt.freeze_batchnorm = false;
   need(!opt.checkpoint_dir.empty(), "--output", "give an output directory (-o DIR)");
   need(calibration >= 1, "--calibration-images", "must be at least 1");
@@ -171,24 +152,18 @@ int cmd_train(const Args& args) {
                                                             opt.analog.periphery ? ", array periphery" : "")
                                               : "")
             << std::flush;
-  // On a terminal, a bar on stderr shows the epoch's progress, running loss
-  // and accuracy; it is cleared before each epoch's line (stdout stays plain).
-  const bool tty = isatty(fileno(stderr)) != 0;
-  auto last_bar = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+  // Progress on stderr (progress.hpp): the run's fraction, the epoch, running loss and accuracy, ETA.
+  Progress progress("training");
   auto bar = [&](const nas::BatchProgress& b) {
-    const auto now = std::chrono::steady_clock::now();
-    if (!tty || (now - last_bar < std::chrono::milliseconds(100) && b.batch < b.batches)) return;
-    last_bar = now;
-    const int width = 30, done = int(width * b.batch / b.batches);
-    std::cerr << fmt::format("\repoch {:3d}/{} [{}{}] {:3d}%  loss {:.4f}  train {:6.2f}%\033[K", b.epoch, b.epochs,
-                             std::string(size_t(done), '='), std::string(size_t(width - done), ' '),
-                             int(100 * b.batch / b.batches), b.loss, 100 * b.accuracy)
-              << std::flush;
+    const double done = (double(b.epoch - 1) + double(b.batch) / double(std::max<int64_t>(b.batches, 1))) /
+                        double(std::max(b.epochs, 1));
+    progress.update(done, fmt::format("epoch {}/{} batch {}/{}  loss {:.4f}  train {:.2f}%", b.epoch, b.epochs, b.batch,
+                                      b.batches, b.loss, 100 * b.accuracy));
   };
   nas::TrainResult r = nas::train(
       net, train_set, test_set, opt,
       [&](const nas::EpochReport& e) {
-        if (tty) std::cerr << "\r\033[K" << std::flush;
+        progress.clear();
         std::cout << nas::progress_line(e) << "\n" << std::flush;
       },
       bar);

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "arch/device/device.hpp"
 #include "arch/functional/reference.hpp"
@@ -42,14 +43,22 @@ std::unique_ptr<FunctionalRun> prepare_functional(const Network& net, const Arch
   dopt.t_inference = opt.t_inference;
   dopt.drift_compensation = opt.drift_compensation;
   run->datapath = std::make_unique<functional::Datapath>(net, arch, map, prog, run->q, dopt);
+  if (const int n = functional::Datapath::adc_calibration_images(arch))
+    run->datapath->calibrate_adc(opt.calibration_set ? functional::first_images(*opt.calibration_set, n, net.input)
+                                                     : std::vector<functional::InputImage>{run->image});
   run->datapath->begin(run->image);
   return run;
+}
+
+void finish_functional(FunctionalRun& run) {
+  if (!run.datapath->complete()) throw std::logic_error("functional mode: the simulation left layers uncomputed");
+  run.logits = run.datapath->logits();
 }
 
 std::string functional_json(const FunctionalRun& run, const Network& net, const ArchConfig& arch, const Mapping& map,
                             const Program& prog) {
   using J = nlohmann::ordered_json;
-  const std::vector<double> logits = run.datapath->logits();
+  const std::vector<double>& logits = run.logits;
   const functional::LogitComparison c = functional::compare_logits(logits, run.reference_logits);
   J j;
   j["weights"] = run.q.source;
@@ -85,7 +94,7 @@ std::string functional_json(const FunctionalRun& run, const Network& net, const 
 }
 
 std::string functional_summary(const FunctionalRun& run) {
-  const functional::LogitComparison c = functional::compare_logits(run.datapath->logits(), run.reference_logits);
+  const functional::LogitComparison c = functional::compare_logits(run.logits, run.reference_logits);
   std::string s = fmt::format("functional argmax {} (integer reference {}): ", c.argmax, c.reference_argmax);
   if (c.exact) return s + "logits identical to the integer reference\n";
   return s + fmt::format("logit error max {:.4g}, rms {:.4g}; top-1 {}\n", c.max_abs_error, c.rms_error,
@@ -100,7 +109,7 @@ DatasetResult run_dataset(FunctionalRun& run, const data::ImageSet& set, int64_t
   DatasetResult r;
   r.name = set.name;
   r.images = std::min<int64_t>(n > 0 ? n : set.count, set.count);
-  const std::vector<double> simulated = run.datapath->logits();
+  const std::vector<double>& simulated = run.logits;
   const Shape& shape = run.image.real.shape;
   const auto t0 = std::chrono::steady_clock::now();
   for (int64_t i = 0; i < r.images; ++i) {

@@ -24,6 +24,9 @@ struct FunctionalOptions {
   double t_inference = 1.0;
   bool drift_compensation = false;          // per-layer global drift compensation (datapath.hpp)
   const data::ImageSet* dataset = nullptr;  // set: the first image is the simulated one, and run_dataset() runs the rest
+  // Calibrated ADC ranges (arch/components/adc_range.hpp): the first images of
+  // this set (a data set's training split); null: the simulated image.
+  const data::ImageSet* calibration_set = nullptr;
 };
 
 // A test set through the standalone datapath (the same code the simulation drove).
@@ -42,11 +45,16 @@ struct FunctionalRun {
   functional::InputImage image;
   std::vector<double> reference_logits;
   std::unique_ptr<functional::Datapath> datapath;
+  // The simulated image's logits, kept when the simulation ends
+  // (finish_functional): run_dataset reuses the datapath for other images.
+  std::vector<double> logits;
 };
 
 // Throws InputError for a bad manifest, weight file, image or option.
 std::unique_ptr<FunctionalRun> prepare_functional(const Network& net, const ArchConfig& arch, const Mapping& map,
                                                   const Program& prog, const FunctionalOptions& opt);
+// After the simulation: checks that every layer was computed and keeps the logits.
+void finish_functional(FunctionalRun& run);
 // After the simulation: the report's "functional" section as JSON text, and a
 // console summary line.
 std::string functional_json(const FunctionalRun& run, const Network& net, const ArchConfig& arch, const Mapping& map,

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../support/run_tessera.hpp"
+#include "workloads/datasets/idx.hpp"
 #include "workloads/io/npy.hpp"
 #include "workloads/io/weights_manifest.hpp"
 
@@ -48,6 +49,30 @@ TEST(FunctionalCli, ReportAndLogitsFile) {
   for (size_t i = 1; i < v.size(); ++i)
     if (v[i] > v[size_t(best)]) best = int(i);
   EXPECT_EQ(f["argmax"], best);
+}
+
+// --dataset reuses the datapath for the other test images after the
+// simulation: the logits file holds the simulated image 0's, as the JSON.
+TEST(FunctionalCli, LogitsFileWithDatasetIsTheSimulatedImage) {
+  const std::string dir = tmp("idx5"), rep = tmp("d.json"), npy = tmp("d.npy");
+  fs::create_directories(dir);
+  data::IdxArray im{{5, 28, 28}, {}}, lb{{5}, {}};
+  for (int i = 0; i < 5; ++i) {
+    lb.data.push_back(uint8_t(i));
+    for (int p = 0; p < 28 * 28; ++p) im.data.push_back(uint8_t((p * (7 + 13 * i)) % 256));
+  }
+  data::write_idx(dir + "/t10k-images-idx3-ubyte", im, false);
+  data::write_idx(dir + "/t10k-labels-idx1-ubyte", lb, false);
+  Result r = run("simulate --net mlp --functional --dataset idx --data-dir " + dir + " --images 5" + kLossless +
+                 " -o " + rep + " --output-npy " + npy);
+  ASSERT_EQ(r.code, 0) << r.out;
+  json f = read_json(rep)["functional"];
+  EXPECT_EQ(f["dataset"]["images"], 5);
+  EXPECT_EQ(f["comparison"]["exact"], true);  // image 0 against its own reference
+  std::vector<double> v = io::read_npy(npy).to_doubles();
+  ASSERT_EQ(v.size(), f["logits"].size());
+  for (size_t i = 0; i < v.size(); ++i) EXPECT_EQ(v[i], f["logits"][i].get<double>()) << i;
+  EXPECT_NE(r.out.find("logits identical to the integer reference"), std::string::npos) << r.out;
 }
 
 TEST(FunctionalCli, FiniteAdcErrorIsReported) {

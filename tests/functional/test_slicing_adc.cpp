@@ -138,6 +138,62 @@ TEST(TinyLayer, CoarseAdcByHand) {
   EXPECT_DOUBLE_EQ(out[1], 132 - 8 * 56 / 3.0);
 }
 
+TEST(Adc, RangeSetsTheStep) {
+  const Adc full = Adc::for_array(128, 1, 2, 8);  // FS = 384
+  EXPECT_EQ(full.range, 384);
+  // A range of 100 fits 8 bits exactly; 4 bits need 2^(4+3) >= 101.
+  EXPECT_EQ(full.with_range(100).step_log2, 0);
+  EXPECT_EQ(Adc::for_array(128, 1, 2, 4).with_range(100).step_log2, 3);
+  EXPECT_EQ(full.with_range(100).convert(300.0), 255);  // clips at the top code
+  EXPECT_EQ(full.with_range(0).range, 1);               // an all-zero column still has one step
+  EXPECT_EQ(full.with_range(1000).range, 384);          // never beyond the worst case
+  // AIHWKit's 9-bit ADC over +-12: 510 steps of 24/510, codes -255..255.
+  const AdcTransfer t = AdcTransfer::symmetric(9, 12.0);
+  EXPECT_DOUBLE_EQ(t.step, 24.0 / 510);
+  EXPECT_EQ(t.min_code, -255);
+  EXPECT_EQ(t.max_code, 255);
+  EXPECT_DOUBLE_EQ(t.convert(100.0), 12.0);
+  EXPECT_DOUBLE_EQ(t.convert(-0.5 * t.step), 0.0);  // half up
+  EXPECT_DOUBLE_EQ(t.convert(0.5 * t.step), t.step);
+}
+
+// The tiny layer with a 2-bit ADC (see CoarseAdcByHand for its column sums per
+// cycle: col 0: 4,3,4; col 1: 4,3,4; col 2: 2,1,2; col 3: 3,5,3; ref: 6,6,6).
+TEST(TinyLayer, CalibratedRangePerColumnByHand) {
+  Tiny t({"tile_class.isaac.adc.bits=2", "tile_class.isaac.adc.range.mode=calibrated",
+          "tile_class.isaac.adc.range.scope=column"});
+  Datapath dp(t.net, t.arch, t.map, t.prog, t.q, {});
+  EXPECT_EQ(dp.adc_step_log2(0), 2);  // full range until calibrated
+  dp.calibrate_adc({t.image});
+  // Peaks 4, 4, 2, 5, 6: k = 1 (8 >= 5), 1, 0 (4 >= 3), 1, 1.
+  const CrossbarArray& a = dp.array(0, 0, 0);
+  std::vector<int> k;
+  for (const Adc& c : a.adcs) k.push_back(c.step_log2);
+  EXPECT_EQ(k, (std::vector<int>{1, 1, 0, 1, 1}));
+  EXPECT_EQ(a.adcs[3].range, 5);
+  // col 0: 4,4,4 -> 28; col 1: 28; col 2 exact: 2 + 2 + 8 = 12; col 3: 4,6,4 -> 32; ref: 6,6,6 -> 42.
+  // out0 = 28 + 4 * 28 - 8 * 42 / 3 = 28; out1 = 12 + 4 * 32 - 112 = 28 (full range: -9.3, -17.3).
+  EXPECT_EQ(t.run(dp), (std::vector<double>{28, 28}));
+}
+
+TEST(TinyLayer, CalibratedRangePerArrayAndClipRatio) {
+  // One range per array: the peak 6 gives k = 1 for every column; col 2 then reads 2,2,2 -> 14.
+  Tiny t({"tile_class.isaac.adc.bits=2", "tile_class.isaac.adc.range.mode=calibrated"});
+  Datapath dp(t.net, t.arch, t.map, t.prog, t.q, {});
+  dp.calibrate_adc({t.image});
+  EXPECT_EQ(dp.adc_step_log2(0), 1);
+  EXPECT_EQ(t.run(dp), (std::vector<double>{28, 30}));
+  // A clip ratio of 0.5: R = ceil(4.5) = 5, k = 1 everywhere, no calibration run needed.
+  Tiny c({"tile_class.isaac.adc.bits=2", "tile_class.isaac.adc.range.mode=clip", "tile_class.isaac.adc.range.clip_ratio=0.5"});
+  Datapath dc(c.net, c.arch, c.map, c.prog, c.q, {});
+  EXPECT_EQ(dc.adc_step_log2(0), 1);
+  EXPECT_EQ(c.run(dc), (std::vector<double>{28, 30}));
+  // Settings carry over to another datapath of the same chip (the evaluation's device draws).
+  Datapath other(t.net, t.arch, t.map, t.prog, t.q, {});
+  other.set_adc_settings(dp.adc_settings());
+  EXPECT_EQ(t.run(other), (std::vector<double>{28, 30}));
+}
+
 TEST(TinyLayer, DifferentialEncodingByHand) {
   Tiny t({"tile_class.isaac.adc.bits=4", "mapping.signed_weights=differential"});
   Datapath dp(t.net, t.arch, t.map, t.prog, t.q, {});

@@ -5,6 +5,7 @@
 
 #include "arch/config/arch_config.hpp"
 #include "arch/mapping/mapping.hpp"
+#include "nas/adc_tensor.hpp"
 #include "nas/analog_mvm.hpp"
 #include "nas/ir_model.hpp"
 #include "workloads/ir/builder.hpp"
@@ -46,6 +47,31 @@ TEST(Analog, QuantiserSteps) {
   auto c = quantize(torch::tensor({13.5, -2.25}, torch::kFloat64), 12.0, 0);  // clip only
   EXPECT_EQ(c[0].item<double>(), 12.0);
   EXPECT_EQ(c[1].item<double>(), -2.25);
+}
+
+// One ADC: the tensor form equals functional::AdcTransfer::convert value by
+// value, for a crossbar column's ADC (power-of-two step, per-column steps)
+// and for AIHWKit's symmetric one, including ties and both clamps.
+TEST(Analog, TensorAdcEqualsTheScalarTransferFunction) {
+  std::vector<double> s;
+  for (int i = -40; i <= 700; ++i) s.push_back(0.5 * i);
+  const torch::Tensor v = torch::tensor(s, torch::kFloat64);
+  const functional::Adc col = functional::Adc::for_array(128, 1, 2, 8).with_range(200);  // step 1
+  const functional::Adc coarse = functional::Adc::for_array(128, 1, 2, 6);               // step 8
+  for (const functional::AdcTransfer& t : {col.transfer(), coarse.transfer(), functional::AdcTransfer::symmetric(9, 12.0),
+                                          functional::AdcTransfer::symmetric(4, 100.0)}) {
+    const torch::Tensor got = adc_convert(v, t);
+    for (size_t i = 0; i < s.size(); ++i) ASSERT_EQ(got[int64_t(i)].item<double>(), t.convert(s[i])) << s[i];
+  }
+  // Per-column steps broadcast over rows (the chip evaluation's form), float32.
+  const torch::Tensor m = torch::tensor(s, torch::kFloat32).view({-1, 1}).expand({int64_t(s.size()), 2});
+  const functional::Adc full = functional::Adc::for_array(128, 1, 2, 8);  // step 2
+  const torch::Tensor steps = torch::tensor({1.0f, 2.0f}).view({1, 2});
+  const torch::Tensor got = adc_convert(m, steps, 0, 255);
+  for (size_t i = 0; i < s.size(); ++i) {
+    ASSERT_EQ(got[int64_t(i)][0].item<float>(), float(col.convert(s[i]))) << s[i];
+    ASSERT_EQ(got[int64_t(i)][1].item<float>(), float(full.convert(s[i]))) << s[i];
+  }
 }
 
 TEST(Analog, PerArrayScalingAndDigitalPartialSums) {

@@ -173,10 +173,13 @@ void expect_chip_equals_datapath(const std::vector<std::string>& sets, uint64_t 
   functional::QuantizedNet q = to_quantized(export_weights(net, "tiny-bn", checkpoint(), train_set), net);
   ArchConfig arch = load_arch(std::string(TESSERA_SOURCE_DIR) + "/configs/arch/" + sets[0] + ".toml",
                               std::vector<std::string>(sets.begin() + 1, sets.end()));
-  std::vector<double> torch_logits = chip_logits(net, arch, q, test_set, 0, test_set.count, seed, t, comp, ideal);
+  std::vector<double> torch_logits =
+      chip_logits(net, arch, q, test_set, 0, test_set.count, seed, t, comp, ideal, &train_set);
   Mapping map = map_network(net, arch);
   Program prog = compile(net, arch, map);
   functional::Datapath dp(net, arch, map, prog, q, {seed, t, comp});
+  if (const int n = functional::Datapath::adc_calibration_images(arch))
+    dp.calibrate_adc(functional::first_images(train_set, n, net.input));
   for (int64_t i = 0; i < test_set.count; ++i) {
     auto img = functional::image_from_pixels(test_set.image(i), net.input, "test");
     std::vector<double> hw = ideal ? functional::logits_of(functional::run_reference(net, q, img)) : dp.run(img);
@@ -204,6 +207,21 @@ TEST(ChipEval, NoisyDevicesEqualTheDatapathOfTheSameSeed) {
   expect_chip_equals_datapath({"isaac", "tile_class.isaac.adc.bits=5", "tile_class.isaac.crossbar.parallel_rows=16",
                                "device.rram.sigma=0.05"},
                               7, 1, false, false, 1e-6);
+}
+
+TEST(ChipEval, CalibratedAdcRangesEqualTheDatapaths) {
+  // A coarse 4-bit ADC whose ranges come from 16 training images, per column
+  // and per array; noise-free devices (integer sums: equal bit for bit), then RRAM variation.
+  for (const char* scope : {"column", "array"}) {
+    const std::vector<std::string> cal = {"isaac", "tile_class.isaac.adc.bits=4", "tile_class.isaac.adc.range.mode=calibrated",
+                                          "tile_class.isaac.adc.range.images=16",
+                                          std::string("tile_class.isaac.adc.range.scope=") + scope};
+    std::vector<std::string> exact = cal, noisy = cal;
+    exact.push_back("device.rram.sigma=0");
+    noisy.push_back("device.rram.sigma=0.02");
+    expect_chip_equals_datapath(exact, 1, 1, false, false, 1e-9);
+    expect_chip_equals_datapath(noisy, 3, 1, false, false, 1e-6);
+  }
 }
 
 TEST(ChipEval, MonteCarloIsSeededAndIdealAccuracyIsTheReferences) {

@@ -129,6 +129,44 @@ TEST(SimulateCli, DatasetAccuracyEqualsTheEvaluationWithIdealDevices) {
   EXPECT_EQ(d["accuracy"].get<double>(), read_json(ev)["ideal_chip_accuracy"].get<double>());
 }
 
+// Training options go through the training config's own checks, named by
+// the option (they were silently replaced by defaults).
+TEST(NasCli, TrainOptionsAreCheckedByTheConfig) {
+  const std::string data = " --dataset idx --data-dir " + data_dir();
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {" --epochs -3 --seed -5", "--epochs -3: train.epochs: value -3 is out of range"},
+      {" --seed -5", "--seed -5: train.seed: value -5 is out of range"},
+      {" --lr 11", "--lr 11: train.lr: value 11 is out of range; allowed: [0, 10]"},
+      {" --batch-size 0", "--batch-size 0: train.batch_size"},
+      {" --threads -1", "--threads -1: train.threads"},
+      {" --hwa lots", "train.analog.weight_noise: expected a number, found a string"},
+      {" --hwa 11", "--hwa 11: train.analog.weight_noise: value 11 is out of range; allowed: [0, 10]"},
+      {" --hwa 0.1 --hwa-scope row", "train.analog.noise_scope"},
+      {" --ternary some", "--ternary some: train.ternary.layers"},
+  };
+  for (const auto& [args, message] : bad) {
+    const std::string o = tmp("never-trained");
+    Result r = run("train" + kNet + data + args + " -o " + o);
+    EXPECT_EQ(r.code, 2) << args << "\n" << r.out;
+    EXPECT_NE(r.out.find(message), std::string::npos) << args << "\n" << r.out;
+    EXPECT_FALSE(fs::exists(o + "/train.json")) << args;
+  }
+}
+
+// Not on a terminal (a pipe here), long commands write progress lines with an ETA.
+TEST(NasCli, ProgressWithEtaWithoutATerminal) {
+  Result t = run("train" + kNet + " --dataset idx --data-dir " + data_dir() + " --epochs 1 --threads 1 --no-export -o " +
+                 tmp("progress"));
+  ASSERT_EQ(t.code, 0) << t.out;
+  EXPECT_NE(t.out.find("training 100%"), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("ETA"), std::string::npos) << t.out;
+  EXPECT_EQ(t.out.find("\033["), std::string::npos) << t.out;  // no terminal control sequences
+  Result e = run("evaluate" + kNet + kChip + " --weights " + trained() + "/export --dataset idx --data-dir " + data_dir() +
+                 " --device-runs 1 --times 1 --threads 1");
+  ASSERT_EQ(e.code, 0) << e.out;
+  EXPECT_NE(e.out.find("evaluating 100%"), std::string::npos) << e.out;
+}
+
 TEST(NasCli, BadInputExitsTwoAndWritesNothing) {
   const std::string out = tmp("never.json"), exp = trained() + "/export";
   const std::string data = " --dataset idx --data-dir " + data_dir();

@@ -174,6 +174,33 @@ TEST(OnnxFunctional, TrainedCnnAgreesWithPyTorchOnFashionMnist) {
   EXPECT_LT(worst, 0.03);  // 8-bit weights and activations: about 1% of the logit range measured
 }
 
+// FILE.onnx:wbits=N,abits=N sets every layer's precision, as for .toml and .csv files.
+TEST(OnnxImport, PrecisionParametersApplyToEveryLayer) {
+  Network d = load_network(model("ops_cnn.onnx"));
+  Network p = load_network(model("ops_cnn.onnx") + ":wbits=4,abits=6");
+  ASSERT_EQ(d.layers.size(), p.layers.size());
+  for (size_t i = 0; i < p.layers.size(); ++i) {
+    EXPECT_EQ(d.layers[i].weight_bits, 8) << d.layers[i].name;
+    EXPECT_EQ(p.layers[i].weight_bits, 4) << p.layers[i].name;
+    EXPECT_EQ(p.layers[i].activation_bits, 6) << p.layers[i].name;
+  }
+  try {
+    load_network(model("ops_cnn.onnx") + ":xbits=3");
+    FAIL() << "unknown parameter accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("xbits: unknown parameter of a network file; allowed: wbits, abits"),
+              std::string::npos) << e.what();
+  }
+  const std::string dir = ::testing::TempDir() + "/dir.onnx";
+  std::filesystem::create_directories(dir);
+  try {
+    load_network(dir);
+    FAIL() << "a directory accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("is a directory; expected a network file (ONNX)"), std::string::npos) << e.what();
+  }
+}
+
 TEST(OnnxExport, TomlAndWeightExportReproduceTheModel) {
   const std::string dir = tmp("exported");
   fs::remove_all(dir);

@@ -188,6 +188,6 @@ TEST(Npy, MissingFileNamesThePath) {
     read_npy(temp("does_not_exist.npy"));
     FAIL();
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("does_not_exist.npy: cannot open file"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("does_not_exist.npy: cannot open .npy file: no such file"), std::string::npos) << e.what();
   }
 }

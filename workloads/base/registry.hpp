@@ -80,8 +80,17 @@ class Registry {
       }
       return chosen;
     }
-    for (const auto& e : all)
-      if (e.name == name) return e.make(s);
+    for (const auto& e : all) {
+      if (e.name != name) continue;
+      // The other implementations' keys are no error: `--set x.impl=other` on a
+      // file written for one implementation leaves its keys behind. (The reader's
+      // keys_read_by is found through Config's namespace.)
+      s.tolerate(keys_read_by(std::function<void(const Config&)>([&](const Config& d) {
+        for (const auto& other : all)
+          if (other.name != name) other.make(d);
+      })));
+      return e.make(s);
+    }
     s.fail(key, "no implementation named '" + name + "'; registered: " + names());
   }
 

@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 
+#include "workloads/io/text_file.hpp"
 #include "workloads/quant/fold.hpp"
 
 namespace tessera {
@@ -133,10 +134,10 @@ class Importer {
   }
 
   onnx::ModelProto parse() const {
-    std::ifstream in(path_, std::ios::binary);
-    if (!in) fail_file("cannot open the ONNX file");
+    // A missing file or a directory is reported as for every other input file.
+    const std::string bytes = io::read_file(path_, "network file (ONNX)");
     onnx::ModelProto model;
-    if (!model.ParseFromIstream(&in))
+    if (!model.ParseFromString(bytes))
       fail_file("not a readable ONNX model: the protobuf message is corrupt or truncated");
     if (!model.has_graph() || model.graph().node_size() == 0)
       fail_file("the ONNX model has no graph or an empty graph (a truncated or empty file?)");

@@ -1,5 +1,7 @@
 #include "workloads/io/npy.hpp"
 
+#include "workloads/io/text_file.hpp"
+
 #include <cctype>
 #include <cstring>
 #include <fstream>
@@ -292,9 +294,8 @@ NpyArray parse_npy(const std::vector<uint8_t>& f, const std::string& name) {
 }
 
 NpyArray read_npy(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path, "", "cannot open file");
-  std::vector<uint8_t> f((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string bytes = read_file(path, ".npy file");
+  const std::vector<uint8_t> f(bytes.begin(), bytes.end());
   return parse_npy(f, path);
 }
 

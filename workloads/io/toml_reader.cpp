@@ -7,6 +7,8 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "workloads/io/text_file.hpp"
+
 namespace tessera::io {
 
 struct ReaderContext {
@@ -99,19 +101,65 @@ void overlay(toml::table& base, const toml::table& top) {
   }
 }
 
+// TOML 1.0 allows non-ASCII characters only in strings and comments. TOML++
+// 3.3 reaches __builtin_unreachable on some elsewhere (the two bytes CD A3,
+// U+0363, as a document), so they are refused before it parses.
+void check_toml_ascii(std::string_view t, const std::string& name) {
+  enum class State { Plain, Comment, Basic, Literal, MultiBasic, MultiLiteral };
+  State st = State::Plain;
+  int line = 1, column = 1;
+  auto at = [&](size_t i, std::string_view s) { return t.substr(i, s.size()) == s; };
+  for (size_t i = 0; i < t.size(); ++i) {
+    const char c = t[i];
+    size_t skip = 0;  // bytes consumed with this one (quotes of a delimiter, an escaped character)
+    switch (st) {
+      case State::Plain:
+        if (c == '#') st = State::Comment;
+        else if (at(i, "\"\"\"")) st = State::MultiBasic, skip = 2;
+        else if (at(i, "'''")) st = State::MultiLiteral, skip = 2;
+        else if (c == '"') st = State::Basic;
+        else if (c == '\'') st = State::Literal;
+        else if (uint8_t(c) >= 0x80)
+          throw InputError({name, line, column}, "", "non-ASCII character outside a string or comment");
+        break;
+      case State::Comment:
+        if (c == '\n') st = State::Plain;
+        break;
+      case State::Basic:
+        if (c == '\\') skip = 1;
+        else if (c == '"' || c == '\n') st = State::Plain;
+        break;
+      case State::Literal:
+        if (c == '\'' || c == '\n') st = State::Plain;
+        break;
+      case State::MultiBasic:
+        if (c == '\\') skip = 1;
+        else if (at(i, "\"\"\"")) st = State::Plain, skip = 2;
+        break;
+      case State::MultiLiteral:
+        if (at(i, "'''")) st = State::Plain, skip = 2;
+        break;
+    }
+    for (size_t k = 0; k <= skip && i + k < t.size(); ++k) {
+      if (t[i + k] == '\n') line += 1, column = 1;
+      else if ((uint8_t(t[i + k]) & 0xC0) != 0x80) ++column;
+    }
+    i += skip;
+  }
+}
+
 toml::table parse_with_base(const std::string& path, int depth) {
   if (depth > 8) throw InputError({path, 0, 0}, "base", "base files nest deeper than 8 levels");
+  const std::string text = read_file(path);
+  check_text(text, path);
+  check_toml_ascii(text, path);
   toml::table tbl;
   try {
-    tbl = toml::parse_file(path);
+    tbl = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
     const auto& src = e.source();
-    std::string desc(e.description());
-    if (!std::filesystem::exists(path)) {
-      throw InputError({path, 0, 0}, "", "cannot open file");
-    }
     throw InputError({path, int(src.begin.line), int(src.begin.column)}, "",
-                     "TOML syntax error: " + desc);
+                     "TOML syntax error: " + std::string(e.description()));
   }
   if (auto* b = tbl.get("base")) {
     auto s = b->value<std::string>();
@@ -138,7 +186,8 @@ Section::Section(std::shared_ptr<ReaderContext> ctx, const toml::table* tbl, std
       tbl_(tbl),
       path_(std::move(path)),
       describe_path_(std::move(describe_path)),
-      used_(std::make_shared<std::vector<std::string>>()) {}
+      used_(std::make_shared<std::vector<std::string>>()),
+      tolerated_(std::make_shared<std::vector<std::string>>()) {}
 
 bool Section::describing() const { return ctx_->describe; }
 const std::string& Section::file() const { return ctx_->file; }
@@ -330,9 +379,10 @@ std::vector<double> Section::number_list(std::string_view key, std::string_view 
     if (e.is_floating_point()) v = e.as_floating_point()->get();
     if (e.is_integer()) v = double(e.as_integer()->get());
     if (!v) throw InputError(loc_of_node(e, ctx_->file), key_path(key), "expected a number, found " + type_name(e));
-    if (*v < min || *v > max)
+    if (!std::isfinite(*v) || *v < min || *v > max)
       throw InputError(loc_of_node(e, ctx_->file), key_path(key),
-                       "value " + format_number(*v) + " is out of range; allowed: " + range_text(min, max));
+                       "value " + format_number(*v) + " is out of range; allowed: finite" +
+                           (range_text(min, max).empty() ? "" : ", " + range_text(min, max)));
     out.push_back(*v);
   }
   return out;
@@ -397,10 +447,23 @@ std::vector<std::string> Section::free_keys() const {
   return keys;
 }
 
+std::vector<std::string> keys_read_by(const std::function<void(const Section&)>& read) {
+  Document d = Document::describer();
+  read(d.root());
+  std::vector<std::string> keys;
+  for (const auto& p : d.described()) keys.push_back(p.path);
+  return keys;
+}
+
 Section Section::variant(const std::string& impl_name) const {
   Section v = *this;
   if (describing()) v.describe_path_ += "{impl=" + impl_name + "}";
   return v;
+}
+
+void Section::tolerate(const std::vector<std::string>& keys) const {
+  for (const auto& k : keys)
+    if (k.find('.') == std::string::npos && k.find('{') == std::string::npos) tolerated_->push_back(k);
 }
 
 void Section::finish() const {
@@ -408,6 +471,7 @@ void Section::finish() const {
   for (const auto& [k, v] : *tbl_) {
     std::string key(k.str());
     if (std::find(used_->begin(), used_->end(), key) != used_->end()) continue;
+    if (std::find(tolerated_->begin(), tolerated_->end(), key) != tolerated_->end()) continue;
     std::vector<std::string> allowed(used_->begin(), used_->end());
     std::sort(allowed.begin(), allowed.end());
     allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
@@ -440,7 +504,6 @@ Document::~Document() = default;
 Document Document::from_file(const std::string& path) {
   Document d;
   d.ctx_->file = path;
-  if (!std::filesystem::exists(path)) throw InputError({path, 0, 0}, "", "cannot open file: no such file");
   d.ctx_->doc = parse_with_base(path, 0);
   return d;
 }
@@ -448,6 +511,8 @@ Document Document::from_file(const std::string& path) {
 Document Document::from_string(std::string_view text, const std::string& name) {
   Document d;
   d.ctx_->file = name;
+  check_text(text, name);
+  check_toml_ascii(text, name);
   try {
     d.ctx_->doc = toml::parse(text, name);
   } catch (const toml::parse_error& e) {
@@ -478,8 +543,18 @@ std::string Document::canonical_text() const {
   return os.str();
 }
 
-void Document::apply_override(const std::string& assignment) {
-  const std::string origin = "--set " + assignment;
+std::string toml_string(const std::string& s) {
+  std::string q = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') q += '\\';
+    q += c;
+  }
+  return q + "\"";
+}
+
+void Document::apply_override(const std::string& assignment, const std::string& origin_text) {
+  const std::string origin = origin_text.empty() ? "--set " + assignment : origin_text;
+  check_text(assignment, origin);
   auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0) {
     throw InputError({origin, 0, 0}, "", "expected KEY.PATH=VALUE");
@@ -512,8 +587,9 @@ void Document::apply_override(const std::string& assignment) {
   // Parse the value as TOML; a bare word that is not valid TOML is a string.
   toml::table vt;
   try {
+    check_toml_ascii("v = " + value_text, origin);  // non-ASCII outside a string: a bare word
     vt = toml::parse("v = " + value_text, origin);
-  } catch (const toml::parse_error&) {
+  } catch (const std::exception&) {  // toml::parse_error or InputError
     vt = toml::table{};
     vt.insert("v", value_text);
   }
@@ -528,18 +604,27 @@ void Document::apply_override(const std::string& assignment) {
       const std::string& sel = parts[i + 1];
       toml::table* found = nullptr;
       size_t idx = 0;
-      bool numeric = !sel.empty() && std::all_of(sel.begin(), sel.end(), ::isdigit);
+      // An index (compared as text, so that no number is too large) or a name.
+      const bool numeric = !sel.empty() && std::all_of(sel.begin(), sel.end(), ::isdigit);
+      const std::string index = numeric ? sel.substr(std::min(sel.find_first_not_of('0'), sel.size() - 1)) : "";
+      std::vector<std::string> names;
       for (auto& e : *arr) {
         if (!e.is_table()) continue;
         auto* t = e.as_table();
         auto nm = t->get("name") ? t->get("name")->value<std::string>() : std::nullopt;
-        if ((numeric && idx == std::stoul(sel)) || (!numeric && nm && *nm == sel)) {
+        if (nm) names.push_back(*nm);
+        if ((numeric && std::to_string(idx) == index) || (!numeric && nm && *nm == sel)) {
           found = t;
           break;
         }
         ++idx;
       }
-      if (!found) throw InputError({origin, 0, 0}, path, "no element '" + sel + "' in array '" + p + "' (select by index or by name)");
+      if (!found)
+        throw InputError({origin, 0, 0}, path,
+                         "no element '" + sel + "' in array '" + p + "'" +
+                             (idx == 0 ? std::string("; the array has no elements")
+                                       : "; allowed: an index in [0, " + std::to_string(idx - 1) + "]" +
+                                             (names.empty() ? std::string() : " or a name: " + join(names, ", "))));
       canonical += (canonical.empty() ? "" : ".") + p + "[" + std::to_string(idx) + "]";
       cur = found;
       ++i;  // consumed the selector

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -93,6 +94,9 @@ class Section {
 
   // Reports the first key present in the table that no getter asked for.
   void finish() const;
+  // Keys finish() does not report although no getter asks for them (another
+  // implementation's parameters, Registry in workloads/base/registry.hpp). Paths with a dot are ignored.
+  void tolerate(const std::vector<std::string>& keys) const;
 
   // Error at a key's location (or at the section when the key is absent).
   [[noreturn]] void fail(std::string_view key, const std::string& message) const;
@@ -120,6 +124,7 @@ class Section {
   std::string path_;         // dotted path of this section in the document
   std::string describe_path_;  // path with [] for array elements, for ParamInfo
   std::shared_ptr<std::vector<std::string>> used_;  // keys asked for in this section
+  std::shared_ptr<std::vector<std::string>> tolerated_;  // keys finish() lets pass (tolerate())
 };
 
 class Document {
@@ -139,7 +144,9 @@ class Document {
   // Applies "a.b.c=value" (value in TOML syntax; a bare word is taken as a
   // string). Array-of-table elements are addressed by index or by their
   // `name` key: tile_class.big.adc.bits=6.
-  void apply_override(const std::string& assignment);
+  // `origin` names the override in messages (default: "--set <assignment>"),
+  // e.g. "--epochs -3" for a command-line option mapped onto a config key.
+  void apply_override(const std::string& assignment, const std::string& origin = "");
 
   Section root() const;
   // The document as parsed, with its base files merged and the overrides
@@ -153,6 +160,12 @@ class Document {
   Document();
   std::shared_ptr<ReaderContext> ctx_;
 };
+
+// The keys `read` asks for in the section it is given (run in describe mode).
+std::vector<std::string> keys_read_by(const std::function<void(const Section&)>& read);
+
+// A TOML basic string holding `s` (quotes and backslashes escaped).
+std::string toml_string(const std::string& s);
 
 // Formats a number without trailing zeros (for messages and docs).
 std::string format_number(double v);

@@ -1,5 +1,9 @@
 #include "workloads/io/weights_manifest.hpp"
 
+#include <filesystem>
+
+#include "workloads/io/text_file.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -188,14 +192,17 @@ WeightsManifest read_weights_manifest(const std::string& dir) {
   WeightsManifest m;
   m.dir = dir;
   const std::string file = m.manifest_path();
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputError({file, 0, 0}, "", "cannot open the weight manifest (expected manifest.json in '" + dir + "')");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!std::filesystem::exists(file))
+    throw InputError({file, 0, 0}, "", "cannot open the weight manifest (expected manifest.json in '" + dir + "')");
+  const std::string text = read_file(file, "weight manifest");
+  check_text(text, file);
   json j;
   try {
     j = json::parse(text);
   } catch (const json::parse_error& e) {
     throw InputError(loc_of_byte(file, text, e.byte), "", std::string("JSON syntax error: ") + e.what());
+  } catch (const json::out_of_range& e) {  // a number beyond double's range, e.g. 1e400
+    throw InputError({file, 0, 0}, "", std::string("JSON number out of range: ") + e.what());
   }
   if (!j.is_object()) throw InputError({file, 0, 0}, "", std::string("expected a JSON object, found ") + json_type(j));
   Obj root(j, file, "");

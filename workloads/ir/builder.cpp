@@ -36,6 +36,19 @@ int NetBuilder::conv(int64_t out_channels, int kernel, int stride, int padding, 
   return push(l, {from});
 }
 
+int NetBuilder::conv_hw(int64_t out_channels, int kernel_h, int kernel_w, int stride, int from, const std::string& name) {
+  Layer l;
+  l.type = LayerType::Conv2d;
+  l.name = name;
+  l.out_channels = out_channels;
+  l.kernel_h = kernel_h;
+  l.kernel_w = kernel_w;
+  l.stride_h = l.stride_w = stride;
+  l.pad_h = (kernel_h - 1) / 2;
+  l.pad_w = (kernel_w - 1) / 2;
+  return push(l, {from});
+}
+
 int NetBuilder::linear(int64_t out_features, int from, const std::string& name) {
   Layer l;
   l.type = LayerType::Linear;

@@ -19,6 +19,8 @@ class NetBuilder {
 
   int conv(int64_t out_channels, int kernel, int stride = 1, int padding = kSame, int groups = 1,
            int from = kLast, const std::string& name = "");
+  // A kernel_h x kernel_w convolution with "same" padding per dimension ((k-1)/2).
+  int conv_hw(int64_t out_channels, int kernel_h, int kernel_w, int stride, int from = kLast, const std::string& name = "");
   int linear(int64_t out_features, int from = kLast, const std::string& name = "");
   int relu(int from = kLast);
   int batchnorm(int from = kLast);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <unordered_map>
 
 namespace tessera {
@@ -40,7 +41,21 @@ constexpr FnName kFnNames[] = {
 };
 
 int64_t conv_out(int64_t in, int k, int s, int p, int d) {
-  return (in + 2 * p - d * (k - 1) - 1) / s + 1;
+  return (in + 2 * int64_t(p) - int64_t(d) * (int64_t(k) - 1) - 1) / s + 1;
+}
+
+// The product of non-negative factors, saturated just above `limit` (no overflow).
+int64_t product_upto(std::initializer_list<int64_t> factors, int64_t limit) {
+  __int128 p = 1;
+  for (int64_t f : factors) {
+    p *= f;
+    if (p > limit) return limit + 1;
+  }
+  return int64_t(p);
+}
+
+std::string limit_text(int64_t limit) {
+  return std::to_string(limit) + " (2^" + std::to_string(63 - __builtin_clzll(uint64_t(limit))) + ")";
 }
 }  // namespace
 
@@ -239,6 +254,9 @@ void Network::finalize() {
   if (input.c <= 0 || input.h <= 0 || input.w <= 0) {
     throw InputError(loc, "input", "input shape " + input.str() + " must be positive in every dimension");
   }
+  if (product_upto({input.c, input.h, input.w}, kMaxTensorElements) > kMaxTensorElements)
+    throw InputError(loc, "input", "input shape " + input.str() + " has more than " + limit_text(kMaxTensorElements) +
+                                       " elements");
   if (layers.empty() || layers[0].type != LayerType::Input) {
     Layer in;
     in.name = "input";
@@ -358,6 +376,15 @@ void Network::finalize() {
       case LayerType::Input:
         break;
     }
+    // Bounded sizes: every later product (MACs, bytes, crossbar counts) stays far from overflow.
+    if (product_upto({l.out.c, l.out.h, l.out.w}, kMaxTensorElements) > kMaxTensorElements)
+      fail(l, "", "output " + l.out.str() + " has more than " + limit_text(kMaxTensorElements) + " elements");
+    const int64_t weights =
+        l.type == LayerType::Conv2d   ? product_upto({l.kernel_h, l.kernel_w, in.c / l.groups, l.out_channels}, kMaxLayerWeights)
+        : l.type == LayerType::Linear ? product_upto({in.c, in.h, in.w, l.out_channels}, kMaxLayerWeights)
+                                      : 0;
+    if (weights > kMaxLayerWeights)
+      fail(l, "", "more than " + limit_text(kMaxLayerWeights) + " weights");
   }
 }
 

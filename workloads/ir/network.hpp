@@ -50,6 +50,13 @@ std::optional<LayerType> layer_type_from_string(const std::string& s);
 // Names accepted in network files, for error messages.
 std::string layer_type_names();
 
+// Size limits (docs/network-format.md): every tensor, and every layer's
+// weights, hold at most 2^28 elements (16x the largest zoo tensor, ResNet-18's
+// first output at its largest input, 1024x1024), so that every size, MAC count and byte count
+// derived from them fits in 64 bits and no reader allocates without bound.
+constexpr int64_t kMaxTensorElements = int64_t(1) << 28;
+constexpr int64_t kMaxLayerWeights = int64_t(1) << 28;
+
 struct Shape {
   int64_t c = 0, h = 1, w = 1;
   int64_t size() const { return c * h * w; }
