@@ -21,7 +21,7 @@ packages=(
   libpagmo-dev            # NAS: NSGA-II operators, non-dominated sorting, hypervolume
   libxgboost-dev xgboost  # NAS: gradient-boosted surrogate (xgboost's CMake config needs the binary)
   clang libclang-rt-dev   # fuzz targets (TESSERA_FUZZ, tests/fuzz/README.md)
-  libonnx-dev libprotobuf-dev   # ONNX import (--net FILE.onnx)
+  libonnx-dev libprotobuf-dev protobuf-compiler   # ONNX import (--net FILE.onnx); CMake's Protobuf module looks for protoc
   python3-onnx python3-torch python3-torchvision   # tests/onnx/make_models.py exports the test models (/usr/bin/python3)
 )
 
