@@ -177,11 +177,50 @@ int search_export(const Args& args) {
     j["set"] = e.candidate.sets;
     j["status"] = status_name(e.outcome.status);
     j["metrics"] = e.outcome.metrics;
+    // The cycle-level simulation of a front candidate, when the search ran it.
+    const std::string sim = layout.candidate_dir(e.candidate) + "/simulate.json";
+    if (fs::exists(sim)) {
+      Metrics sm;
+      read_stage_metrics("simulate", read_text(sim), sm);
+      for (const auto& [k, v] : sm) j["metrics"][k] = v;
+    }
     write_file_atomic(cdir + "/candidate.json", j.dump(2) + "\n");
     std::cout << fmt::format("{}: #{} {}\n", cdir, e.id, e.candidate.key());
   }
   std::cout << fmt::format("{} candidates exported to {}\n", chosen.size(), out);
   return 0;
+}
+
+// The last fidelity: the cycle-level simulation of the Pareto set, against
+// the analytical figures the search ranked it by (DIR/front-simulated.csv).
+void simulate_front(const ChildEvaluator& evaluator, const std::vector<Evaluation>& all, const Goals& goals,
+                    const std::string& dir) {
+  const auto front = pareto_front(all, goals);
+  std::vector<Candidate> cands;
+  for (size_t i : front) cands.push_back(all[i].candidate);
+  const auto sims = evaluator.simulate(cands);
+  std::string csv = "id,network,set,latency_ms,sim_latency_ms,latency_error_pct,energy_uj,sim_energy_uj,energy_error_pct,status\n";
+  auto pct = [](double est, double sim) { return sim != 0 ? 100.0 * (est - sim) / sim : 0.0; };
+  double worst = 0;
+  for (size_t k = 0; k < front.size(); ++k) {
+    const Evaluation& e = all[front[k]];
+    const Metrics& m = e.outcome.metrics;
+    const Outcome& o = sims[k];
+    std::string sets;
+    for (const auto& x : e.candidate.sets) sets += (sets.empty() ? "" : " ") + x;
+    if (o.status != Status::ok) {
+      csv += fmt::format("{},\"{}\",\"{}\",,,,,,,\"failed: {}\"\n", e.id, e.candidate.net, sets, o.message);
+      continue;
+    }
+    const double lat = m.at("latency_ms"), slat = o.metrics.at("sim_latency_ms");
+    const double en = m.at("energy_uj"), sen = o.metrics.at("sim_energy_uj");
+    worst = std::max(worst, std::abs(pct(lat, slat)));
+    csv += fmt::format("{},\"{}\",\"{}\",{:.10g},{:.10g},{:.4f},{:.10g},{:.10g},{:.4f},ok\n", e.id, e.candidate.net, sets,
+                       lat, slat, pct(lat, slat), en, sen, pct(en, sen));
+  }
+  write_file_atomic(dir + "/front-simulated.csv", csv);
+  std::cout << fmt::format("front simulated cycle by cycle: {} candidates, largest latency difference {:.3f}% ({}/front-simulated.csv)\n",
+                           front.size(), worst, dir);
 }
 
 int run_search_command(const Args& args) {
@@ -244,6 +283,7 @@ int run_search_command(const Args& args) {
       [&](const Progress& p) { std::cout << progress_line(p, f.goals) << "\n" << std::flush; });
   write_file_atomic(dir + "/progress.csv", progress_csv(r.evaluations, f.goals));
   write_views(r.evaluations);
+  if (f.plan.simulate_front) simulate_front(evaluator, r.evaluations, f.goals, dir);
   std::cout << fmt::format("done: {} candidates ({} now){}; front of {} in {}/pareto.csv\n", r.evaluations.size(),
                            r.evaluated_now, r.exhausted ? ", the space is exhausted" : "",
                            pareto_front(r.evaluations, f.goals).size(), dir);
