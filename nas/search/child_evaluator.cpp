@@ -95,6 +95,15 @@ void parallel_each(size_t n, int jobs, const std::function<void(size_t)>& work,
   if (error) std::rethrow_exception(error);
 }
 
+// What a rung knows of a candidate's objectives: the estimate's costs as they
+// are; the accuracies only the chip evaluation measures (at drift times, AVM)
+// stood in for by the rung's test accuracy.
+Metrics rung_metrics(Metrics m) {
+  for (const auto& info : metric_infos())
+    if (info.maximise && !m.count(info.name)) m[info.name] = m.at("accuracy");
+  return m;
+}
+
 }  // namespace
 
 std::string ChildEvaluator::candidate_dir(const Candidate& c) const { return dir_ + "/candidates/" + candidate_hash(c); }
@@ -181,16 +190,16 @@ void ChildEvaluator::evaluate(const std::vector<Candidate>& batch,
         });
     // The rung's survivors: the best 1/eta of those still training.
     std::vector<size_t> going;
-    std::vector<double> scores;
+    std::vector<std::vector<double>> points;
     std::vector<std::string> keys;
     for (size_t k = 0; k < alive.size(); ++k)
       if (!finished[k]) {
         going.push_back(alive[k]);
-        scores.push_back(outs[alive[k]].metrics.at("accuracy"));
+        points.push_back(goals_.minimised(rung_metrics(outs[alive[k]].metrics)));
         keys.push_back(batch[alive[k]].key());
       }
     if (going.empty()) break;
-    const auto keep = promoted(scores, keys, plan_.eta);
+    const auto keep = promoted(points, keys, plan_.eta);
     std::vector<char> kept(going.size(), 0);
     for (size_t k : keep) kept[k] = 1;
     alive.clear();

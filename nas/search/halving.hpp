@@ -18,9 +18,15 @@ namespace tessera::search {
 // then `epochs`. min_epochs 0 (no halving) or >= epochs: one rung.
 std::vector<int> rung_epochs(int min_epochs, int eta, int epochs);
 
-// Which candidates of a rung go on: the ceil(n/eta) best scores (higher is
-// better; a NaN score is worst), ties broken by key so the choice never
-// depends on the order the scores arrived in. Indices into `scores`, ascending.
+// Which candidates of a rung go on: the ceil(n/eta) best, as multi-objective
+// ASHA ranks them (Schmucker et al. 2021): by non-dominated front of their
+// points (every objective minimised; NaN is worst), within a front by crowding
+// distance (NSGA-II's, so the survivors spread along the front), then by key,
+// so the choice never depends on the order the results arrived in. Indices
+// into `points`, ascending.
+std::vector<size_t> promoted(const std::vector<std::vector<double>>& points, const std::vector<std::string>& keys,
+                             int eta);
+// One objective, higher scores better.
 std::vector<size_t> promoted(const std::vector<double>& scores, const std::vector<std::string>& keys, int eta);
 
 }  // namespace tessera::search

@@ -67,6 +67,8 @@ SearchFile read_search_file(const std::string& path) {
   io::Section st = root.table("strategy", "the search strategy: impl and its parameters");
   f.strategy = make_strategy(st);
   f.strategy_name = st.string("impl", "strategy", "evolution");
+  st.check(f.strategy_name != "nsga2" || f.goals.objectives.size() >= 2, "impl",
+           "nsga2 needs two or more [[objective]]s; with one, use evolution, surrogate or random");
   root.finish();
   return f;
 }

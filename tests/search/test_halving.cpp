@@ -29,9 +29,24 @@ TEST(Halving, PromotesTheBestCeilNOverEtaWithTiesByKey) {
   std::vector<std::string> k2 = k;
   std::swap(k2[1], k2[4]);  // now index 4 has the smaller key
   EXPECT_EQ(promoted(s, k2, 3), (std::vector<size_t>{2, 4, 5}));
-  EXPECT_EQ(promoted({0.2}, {"x"}, 2), (std::vector<size_t>{0}));
-  EXPECT_EQ(promoted({NAN, 0.1}, {"a", "b"}, 2), (std::vector<size_t>{1}));  // NaN is worst
-  EXPECT_TRUE(promoted({}, {}, 2).empty());
+  EXPECT_EQ(promoted(std::vector<double>{0.2}, {"x"}, 2), (std::vector<size_t>{0}));
+  EXPECT_EQ(promoted(std::vector<double>{NAN, 0.1}, {"a", "b"}, 2), (std::vector<size_t>{1}));  // NaN is worst
+  EXPECT_TRUE(promoted(std::vector<double>{}, {}, 2).empty());
+  EXPECT_EQ(promoted(std::vector<double>{0.5, 0.5, 0.9, 0.1}, {"d", "c", "b", "a"}, 2), (std::vector<size_t>{1, 2}));
+}
+
+TEST(Halving, PromotesAlongTheParetoFrontOfAccuracyAndCost) {
+  // (-accuracy, cost): a, b, c and e are non-dominated, d and f are dominated.
+  const std::vector<std::vector<double>> p{{-0.9, 10}, {-0.8, 1}, {-0.85, 5}, {-0.7, 20}, {-0.6, 0.5}, {-0.5, 30}};
+  const std::vector<std::string> k{"a", "b", "c", "d", "e", "f"};
+  // Two go on: the front's two ends (infinite crowding distance), not the two most accurate.
+  EXPECT_EQ(promoted(p, k, 3), (std::vector<size_t>{0, 4}));
+  // Three: then b, whose crowding distance (0.25/0.3 + 4.5/9.5 = 1.307) beats c's (0.1/0.3 + 9/9.5 = 1.281).
+  EXPECT_EQ(promoted(p, k, 2), (std::vector<size_t>{0, 1, 4}));
+  // Five: the whole front, then d (second front) before f (third).
+  EXPECT_EQ(promoted(std::vector<std::vector<double>>{p[0], p[1], p[2], p[3], p[4], p[5], {-0.1, 99}, {-0.2, 98}, {-0.3, 97}},
+                     {"a", "b", "c", "d", "e", "f", "g", "h", "i"}, 2),
+            (std::vector<size_t>{0, 1, 2, 3, 4}));
 }
 
 TEST(Halving, PlanStagesNameEachRungAndOnlyTheLastExports) {

@@ -90,6 +90,13 @@ TEST(SearchCli, MalformedSpaceIsAnInputErrorAndWritesNothing) {
   EXPECT_EQ(r.code, 2) << r.out;
   EXPECT_NE(r.out.find("constraints.speed"), std::string::npos) << r.out;
   EXPECT_FALSE(fs::exists(dir));
+  // NSGA-II with a single objective.
+  const std::string one = std::string(kCostOnly).substr(0, std::string(kCostOnly).find("[[objective]]")) +
+                          "[[objective]]\nmetric = \"edap\"\nreference = 1.0\n";
+  r = run_tessera("search " + write("bad3.toml", one) + " -o " + dir);
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("bad3.toml:7:8: strategy.impl: nsga2 needs two or more"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(dir));
 }
 
 TEST(SearchCli, CostOnlySearchIsDeterministicResumesAndExports) {
@@ -164,6 +171,9 @@ TEST(SearchCli, SuccessiveHalvingTrainsTheBestFurtherAndRereadsFinishedStages) {
                "epochs = 2\nmin_epochs = 1\neta = 2\ntrain_images = 200\ntest_images = 200\nhwa_periphery = false\n"
                "device_runs = 1\ntimes_s = [1]\neval_images = 50\nsimulate_front = false");
   text.replace(text.find("evaluations = 10"), 16, "evaluations = 4");
+  // One objective, the accuracy on the chip: a rung promotes by its test accuracy.
+  text = text.substr(0, text.find("[[objective]]")) + "[[objective]]\nmetric = \"drift_accuracy\"\nreference = 0.0\n";
+  text.replace(text.find("impl = \"nsga2\""), 14, "impl = \"evolution\"");
   const std::string space = write("halving.toml", text);
   const std::string dir = temp_path("halving");
   auto r = run_tessera("search " + space + " -o " + dir + " -j 2");
