@@ -109,7 +109,7 @@ std::string leaderboard(const std::vector<Evaluation>& all, const Goals& g, bool
 }
 
 // The chosen candidates of a search as files: OUT/NN-HASH/ holds network.toml,
-// weights/ (the weight export of its training, when it was trained),
+// arch.toml (the arch config with the candidate's overrides applied), weights/ (the weight export of its training, when it was trained),
 // candidate.json (metrics, arch, overrides) and commands.sh, the estimate,
 // simulate and evaluate command lines that run it as it is.
 int search_export(const Args& args) {
@@ -161,10 +161,13 @@ int search_export(const Args& args) {
     const std::string weights = layout.candidate_dir(e.candidate) + "/train/export";
     const bool trained = fs::exists(weights + "/manifest.json");
     if (trained) fs::copy(weights, cdir + "/weights", fs::copy_options::recursive | fs::copy_options::overwrite_existing);
-    std::string sets;
-    for (const auto& s : e.candidate.sets) sets += " --set '" + s + "'";
+    // The chip as one file: the arch config with the candidate's overrides applied.
+    io::Document chip_doc = io::Document::from_file(arch);
+    for (const auto& s : e.candidate.sets) chip_doc.apply_override(s);
+    write_file_atomic(cdir + "/arch.toml", "# " + f.space.arch + " with the overrides of candidate #" +
+                                              std::to_string(e.id) + " of " + dir + "\n" + chip_doc.canonical_text());
     std::string cmds = "#!/bin/sh\n# Candidate #" + std::to_string(e.id) + " of " + dir + "; run from this directory.\n";
-    const std::string chip = fmt::format("--net network.toml --arch {}{}", arch, sets);
+    const std::string chip = "--net network.toml --arch arch.toml";
     cmds += fmt::format("tessera estimate {}\n", chip);
     if (trained) {
       cmds += fmt::format("tessera simulate {} --functional --weights weights --dataset {}\n", chip, f.plan.dataset);

@@ -151,9 +151,14 @@ TEST(SearchCli, CostOnlySearchIsDeterministicResumesAndExports) {
     const auto est = cmds.substr(cmds.find("tessera estimate") + 8, cmds.find('\n', cmds.find("tessera estimate")) - cmds.find("tessera estimate") - 8);
     const std::string cwd = fs::current_path();
     fs::current_path(e.path());
-    auto run = run_tessera(est + " -q");
+    auto run = run_tessera(est + " -q -o est.json");
     fs::current_path(cwd);
-    EXPECT_EQ(run.code, 0) << est << "\n" << run.out;
+    ASSERT_EQ(run.code, 0) << est << "\n" << run.out;
+    EXPECT_NE(est.find("--arch arch.toml"), std::string::npos) << est;
+    // The exported files are the candidate: the same energy as the search measured.
+    const auto cand = nlohmann::json::parse(slurp((e.path() / "candidate.json").string()));
+    const auto rep = nlohmann::json::parse(slurp((e.path() / "est.json").string()));
+    EXPECT_DOUBLE_EQ(rep.at("totals").at("energy_pj").get<double>() * 1e-6, cand.at("metrics").at("energy_uj").get<double>());
   }
   EXPECT_GE(exported, 1);
   // The search simulated its final front cycle by cycle; export carries the figures.
