@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <set>
+
+#include "nas/search/pipeline.hpp"
+#include "nas/search/strategy.hpp"
 
 #include "search_helpers.hpp"
 
@@ -162,4 +166,24 @@ min = -0.01
     e = x;
   }
   EXPECT_EQ(e.key(), "constraints.speed");
+}
+
+TEST(SearchSpace, EveryShippedSearchFileLoads) {
+  // configs/nas holds training configs and search files; the search files
+  // (those with a [search] table) must load as the command reads them.
+  int loaded = 0;
+  for (const auto& f : std::filesystem::directory_iterator(std::string(TESSERA_SOURCE_DIR) + "/configs/nas")) {
+    io::Document d = io::Document::from_file(f.path().string());
+    io::Section root = d.root();
+    if (!root.has("search")) continue;
+    SCOPED_TRACE(f.path().string());
+    EXPECT_NO_THROW({
+      SearchSpace::load(root, resolve);
+      Goals::load(root);
+      EvaluationPlan::load(root.table("evaluation", ""));
+      make_strategy(root.table("strategy", ""));
+    });
+    ++loaded;
+  }
+  EXPECT_GE(loaded, 8);
 }
