@@ -31,6 +31,25 @@ constexpr double kWirePitchF = 4;
 // MIM capacitor density (fF/um^2), for hold capacitors (ITRS RF/AMS: ~2).
 constexpr double kCapDensityFfPerUm2 = 2;
 
+// Write periphery of cells programmed above the core supply (RRAM, PCM,
+// FeFET): every row (word line) and every column (bit line and source line)
+// gets a level shifter whose output stage is the line's write driver, built
+// from thick-oxide I/O transistors: 2.5 V I/O devices of 22-65 nm foundry
+// processes have a minimum gate length of ~0.27 um and width of ~0.4 um and
+// drive ~500 uA/um (the I/O option of the node; NeuroSim V1.4's level shifter
+// also assumes 270 nm I/O gates). A conventional cross-coupled shifter with
+// an output inverter is 6 transistors; a transistor's footprint is its width
+// plus a gate length either side, by its gate and two contacted diffusions
+// (3 gate lengths).
+constexpr double kIoGateLengthUm = 0.27;
+constexpr double kIoMinWidthUm = 0.4;
+constexpr double kIoOnCurrentUaPerUm = 500;
+constexpr int kLevelShifterTransistors = 6;
+// A 1T1R/1FeFET cell is 12 F wide (NeuroSim V1.4's layout); its height holds
+// the access transistor's width plus 2 F of isolation.
+constexpr double kAccessCellWidthF = 12;
+constexpr double kAccessIsolationF = 2;
+
 // Router input buffers: 4 flits per port (a common virtual-channel depth).
 constexpr int kRouterBufferFlits = 4;
 
