@@ -50,6 +50,32 @@ constexpr int kLevelShifterTransistors = 6;
 constexpr double kAccessCellWidthF = 12;
 constexpr double kAccessIsolationF = 2;
 
+// A latched comparator with its preamplifier: ~40 fJ per decision and ~20
+// um^2 at 45 nm, 0.9 V (an assumption of the order of published latched
+// comparators; the flash ADC's default and the SAR's per-bit decision).
+constexpr double kLatchedComparatorFj = 40;
+
+// SAR ADCs of Murmann's ADC Performance Survey (1997-2024), by the figures
+// in their titles (resolution, rate, power, node): the SAR cost model's
+// Walden figure of merit is their energy per conversion step at nominal
+// resolution less the comparator's decisions, (P / f_s - bits E_cmp) / 2^bits,
+// each brought to one node by the
+// Stillmaker-Baas energy scaling, and averaged geometrically
+// (sar_fitted_fom_fj, arch/components/converter.cpp).
+struct SarSurveyPoint {
+  const char* source;
+  int node_nm;
+  int bits;
+  double rate_msps;
+  double power_mw;
+};
+constexpr SarSurveyPoint kSarSurvey[] = {
+    {"Kull et al., ISSCC 2013: 8 b, 1.2 GS/s, 3.1 mW, 32 nm SOI", 32, 8, 1200, 3.1},
+    {"Liu et al., JSSC 2010: 10 b, 50 MS/s, 0.826 mW, 130 nm", 130, 10, 50, 0.826},
+    {"Harpe et al., JSSC 2011: 8 b, 10 MS/s, 26 uW, 90 nm", 90, 8, 10, 0.026},
+    {"van Elzakker et al., JSSC 2010: 10 b, 1 MS/s, 1.9 uW, 65 nm", 65, 10, 1, 0.0019},
+};
+
 // Router input buffers: 4 flits per port (a common virtual-channel depth).
 constexpr int kRouterBufferFlits = 4;
 

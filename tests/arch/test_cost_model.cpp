@@ -174,16 +174,38 @@ TEST(CostModel, FewerParallelRowsSlowerAndCostlier) {
 // --- ADC bits and type ---
 
 TEST(CostModel, AdcTypesByHand) {
-  // SAR at its FOM node (32 nm, 0.9 V): 6.1 fJ x 2^8 + the Schreier term at 175 dB; 8 bit cycles of 0.1 ns.
+  // SAR at its FOM node (32 nm, 0.9 V): the survey fit x 2^8 + the Schreier term at 175 dB; 8 bit cycles of 0.1 ns.
   ArchConfig a = rram({set_node(32), "tile_class.pe.adc.cost=\"sar\"", "tile_class.pe.adc.bits=8", "tile_class.pe.adc.count=4"});
   const auto& adc = a.tile_classes[0].adc;
-  EXPECT_NEAR(adc.energy_pj(), 6.1e-3 * 256 + 0.5 * std::pow(10.0, (6.02 * 8 + 1.76 - 175) / 10) * 1e12, 1e-9);
+  EXPECT_NEAR(adc.energy_pj(), sar_fitted_fom_fj(32) * 1e-3 * 256 + 8 * 40e-3 * a.tech.energy_vs_horowitz() + 0.5 * std::pow(10.0, (6.02 * 8 + 1.76 - 175) / 10) * 1e12, 1e-9);
   EXPECT_NEAR(adc.conversion_ns(), 0.8, 1e-12);
   EXPECT_NEAR(adc.area_mm2(), 4.6875e-6 * 256, 1e-15);
   // Multi-level sense amplifier, 4 bits at 22 nm: 15 decisions of 10 fJ at 45 nm, 0.9 V, scaled to 22 nm, 0.8 V.
   ArchConfig s = rram();
   EXPECT_NEAR(s.tile_classes[0].adc.energy_pj(), 15 * 10e-3 * s.tech.energy_vs_horowitz(), 1e-12);
   EXPECT_NEAR(s.tile_classes[0].adc.conversion_ns(), 1.0, 1e-12);
+}
+
+TEST(CostModel, SarFomFittedToSurveyByHand) {
+  // Energy per step at nominal resolution, (P / f_s - bit decisions) / 2^bits, of the four
+  // survey entries (Kull 32 nm, Liu 130 nm, Harpe 90 nm, van Elzakker 65 nm),
+  // each scaled to 32 nm by the Stillmaker-Baas energy ratio at the nodes'
+  // nominal supplies, then the geometric mean.
+  auto e = [](int nm, double v) {
+    Technology t;
+    t.node_nm = nm;
+    t.vdd_v = v;
+    return t.energy_vs_horowitz();
+  };
+  const double e32 = e(32, 0.9);
+  // Each entry's energy per conversion less its bit decisions (40 fJ at 45 nm, 0.9 V, scaled to its node).
+  auto step = [&](double mw, double msps, int bits, int nm, double v) { return (mw / msps * 1e6 - bits * 40 * e(nm, v)) / std::ldexp(1.0, bits); };
+  const double product = step(3.1, 1200, 8, 32, 0.9) * step(0.826, 50, 10, 130, 1.3) * e32 / e(130, 1.3) * step(0.026, 10, 8, 90, 1.2) *
+                         e32 / e(90, 1.2) * step(0.0019, 1, 10, 65, 1.1) * e32 / e(65, 1.1);
+  EXPECT_NEAR(sar_fitted_fom_fj(32), std::pow(product, 0.25), 1e-9);
+  // A smaller node's fit is lower (digital-like switching energy scales down).
+  EXPECT_LT(sar_fitted_fom_fj(22), sar_fitted_fom_fj(32));
+  EXPECT_LT(sar_fitted_fom_fj(32), sar_fitted_fom_fj(65));
 }
 
 TEST(CostModel, MoreAdcBitsCostMore) {
