@@ -1,7 +1,9 @@
 #include "arch/components/converter.hpp"
 
 #include <cmath>
+#include <iterator>
 
+#include "arch/cost/published.hpp"
 #include "arch/cost/technology.hpp"
 #include "workloads/base/registry.hpp"
 #include "workloads/io/toml_reader.hpp"
@@ -85,6 +87,29 @@ int checked_node(const io::Section& s, const char* key, int def, const char* des
   return nm;
 }
 
+}  // namespace
+
+double sar_fitted_fom_fj(int node_nm) {
+  Technology at;
+  at.node_nm = node_nm;
+  at.vdd_v = 0;
+  for (const auto& n : tech_nodes())
+    if (n.node_nm == node_nm) at.vdd_v = n.vdd_v;
+  double log_sum = 0;
+  for (const auto& p : published::kSarSurvey) {
+    Technology node;
+    node.node_nm = p.node_nm;
+    for (const auto& n : tech_nodes())
+      if (n.node_nm == p.node_nm) node.vdd_v = n.vdd_v;
+    const double decisions_fj = p.bits * published::kLatchedComparatorFj * node.energy_vs_horowitz();
+    const double fj_per_step = (p.power_mw / p.rate_msps * 1e6 - decisions_fj) / std::ldexp(1.0, p.bits);  // mW / MS/s = nJ
+    log_sum += std::log(fj_per_step * energy_from(at, p.node_nm));
+  }
+  return std::exp(log_sum / std::size(published::kSarSurvey));
+}
+
+namespace {
+
 // Successive-approximation ADC. Energy per conversion from the ADC survey's
 // two envelopes (Murmann, "ADC Performance Survey 1997-2024"): a Walden term
 // FOM_W 2^bits that dominates at low resolution (switching and comparator
@@ -94,16 +119,19 @@ int checked_node(const io::Section& s, const char* key, int def, const char* des
 class SarAdc : public ConverterCostModel {
  public:
   explicit SarAdc(const io::Section& s) {
-    fom_ = s.number("fom_fj_per_step", "Walden figure of merit at fom_node_nm (fJ per conversion step)", 6.1, 0, 1e6);
-    fom_s_ = s.number("fom_schreier_db", "Schreier figure of merit of the thermal-noise envelope (dB)", 175, 100, 250);
     ref_nm_ = checked_node(s, "fom_node_nm", 32, "node at which fom_fj_per_step and area_um2_per_step hold (nm)");
+    fom_ = s.number("fom_fj_per_step", "Walden figure of merit at fom_node_nm (fJ per conversion step); default: fitted to four SAR entries of Murmann's ADC survey (docs/cost-model.md)",
+                    sar_fitted_fom_fj(ref_nm_), 0, 1e6);
+    cmp_fj_ = s.number("comparator_fj", "energy of one bit decision (comparator and SAR logic) at 45 nm, 0.9 V (fJ)", published::kLatchedComparatorFj, 0, 1e6);
+    fom_s_ = s.number("fom_schreier_db", "Schreier figure of merit of the thermal-noise envelope (dB)", 175, 100, 250);
     area_step_ = s.number("area_um2_per_step", "area per conversion step at fom_node_nm (um^2)", 4.6875, 0, 1e6);
     bit_ns_ = s.number("bit_ns", "time of one bit decision (ns)", 0.1, 1e-4, 1e4);
   }
   double energy_pj(int bits, double, const ConverterContext& c) const override {
     const double walden = fom_ * std::ldexp(1.0, bits) * 1e-3 * energy_from(*c.tech, ref_nm_);
+    const double decisions = bits * cmp_fj_ * 1e-3 * c.tech->energy_vs_horowitz();
     const double thermal = 0.5 * std::pow(10.0, (6.02 * bits + 1.76 - fom_s_) / 10.0) * 1e12;
-    return walden + thermal;
+    return walden + decisions + thermal;
   }
   double area_mm2(int bits, double, const ConverterContext& c) const override {
     return area_step_ * std::ldexp(1.0, bits) * 1e-6 * area_from(*c.tech, ref_nm_);
@@ -111,7 +139,7 @@ class SarAdc : public ConverterCostModel {
   double conversion_ns(int bits, double) const override { return bits * bit_ns_; }
 
  private:
-  double fom_, fom_s_, area_step_, bit_ns_;
+  double fom_, cmp_fj_, fom_s_, area_step_, bit_ns_;
   int ref_nm_;
 };
 
@@ -167,7 +195,7 @@ class Driver : public ConverterCostModel {
 class FlashAdc : public ComparatorBank {
  public:
   // A latched comparator with its preamplifier: ~40 fJ, ~20 um^2 at 45 nm (assumptions, docs/cost-model.md).
-  explicit FlashAdc(const io::Section& s) : ComparatorBank(s, "flash", 40, 20, 0.3) {}
+  explicit FlashAdc(const io::Section& s) : ComparatorBank(s, "flash", published::kLatchedComparatorFj, 20, 0.3) {}
 };
 class SenseAmpAdc : public ComparatorBank {
  public:

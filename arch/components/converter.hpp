@@ -33,6 +33,11 @@ class ConverterCostModel {
   virtual double conversion_ns(int bits, double rate_gsps) const { return 1.0 / rate_gsps; }
 };
 
+// The SAR model's default Walden figure of merit at a node (fJ per step):
+// the geometric mean of published SAR ADCs (published::kSarSurvey), each
+// scaled to the node (docs/cost-model.md).
+double sar_fitted_fom_fj(int node_nm);
+
 struct ConverterParams {
   int bits = 8;
   double rate_gsps = 1.0;  // conversions per ns (models whose time does not depend on bits)

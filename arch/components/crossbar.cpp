@@ -9,7 +9,8 @@ void CrossbarParams::load(const io::Section& s) {
   cols = int(s.integer("cols", "bit lines (outputs) per array", cols, 1, 4096));
   bits_per_cell = int(s.integer("bits_per_cell", "bits stored per cell", bits_per_cell, 1, 8));
   device = s.string("device", "name of a [device.NAME] section giving the cell technology", device);
-  read_ns = s.number("read_ns", "one read of the array: DAC drive and bit-line integration (ns)", read_ns, 1e-3, 1e6);
+  read_time_pinned = s.has("read_ns");
+  read_ns = s.number("read_ns", "one read phase of the array (ns); absent: its bit lines settle to half an ADC LSB through the driven cells", read_ns, 1e-3, 1e6);
   parallel_rows = int(s.integer("parallel_rows", "rows driven at once; a row block is read in ceil(rows / parallel_rows) phases, each converted (0: all rows)",
                                 parallel_rows, 0, 4096));
   s.check(parallel_rows <= rows, "parallel_rows",
@@ -19,7 +20,11 @@ void CrossbarParams::load(const io::Section& s) {
                   cell, {"", "1t1r", "crosspoint", "1fefet", "sram6t", "sram8t"});
   cell_area_f2 = s.number("cell_area_f2", "cell area (F^2, at least 4); absent: the structure's default (docs/cost-model.md)", cell_area_f2, 4, 1e5);
   read_voltage_v = s.number("read_voltage_v", "read bias across a cell (V)", read_voltage_v, 0.01, 5);
-  read_pulse_ns = s.number("read_pulse_ns", "read pulse per phase (ns); cell energy V^2 G t", read_pulse_ns, 1e-3, 1e6);
+  pulse_pinned = s.has("read_pulse_ns");
+  read_pulse_ns = s.number("read_pulse_ns", "time a read cell conducts per phase (ns), for V^2 G t; absent: its column's sensing window (settling and one conversion)",
+                           read_pulse_ns, 1e-3, 1e6);
+  write_voltage_v = s.number("write_voltage_v", "programming bias (V); above the supply, rows and columns get level shifters and I/O write drivers (0: at the supply)",
+                             write_voltage_v, 0, 10);
   input_activity = s.number("input_activity", "fraction of driven rows whose input bit is 1 (cells and word lines switched)", input_activity, 0, 1);
   read_pinned = s.has("read_energy_fj_per_cell");
   area_pinned = s.has("area_um2_per_cell");

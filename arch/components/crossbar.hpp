@@ -11,7 +11,7 @@ struct CrossbarParams {
   int cols = 128;
   int bits_per_cell = 2;
   std::string device = "rram";       // a [device.NAME] section of the arch config
-  double read_ns = 100;              // one analog read (DAC drive, integration) of all rows
+  double read_ns = 100;              // one analog read of a phase: the bit lines settle (priced when absent)
   double read_energy_fj_per_cell = 0;  // per read, every cell of the array
   double write_ns_per_row = 0;       // programming one row (weight reload)
   double write_energy_pj_per_cell = 0;
@@ -27,14 +27,18 @@ struct CrossbarParams {
   double read_voltage_v = 0.5;
   double read_pulse_ns = 10;
   double input_activity = 0.5;       // fraction of driven rows whose input bit is 1
+  double write_voltage_v = 0;        // programming bias; above the supply it needs level shifters and I/O write drivers (0: writes at the supply)
   double phase_energy_pj = 0;        // per read phase of one array: its bit lines charged (priced; 0 when the cell figure is pinned)
+  double mux_energy_pj = 0;          // per column converted: its column-mux switch and the ADC input node (priced; 0 when pinned)
+  double periphery_um2 = 0;          // per array: write drivers and the empty corner of the macro's rectangle (priced; 0 when area pinned)
   bool read_pinned = false, area_pinned = false, leakage_pinned = false;
+  bool read_time_pinned = false, pulse_pinned = false;
 
   void load(const io::Section& s);
   // A phase reads at most parallel_rows rows of `used_rows`.
   int phases(int used_rows) const { return (used_rows + parallel_rows - 1) / parallel_rows; }
   double read_energy_pj() const { return read_energy_fj_per_cell * rows * cols * 1e-3; }
-  double area_mm2() const { return area_um2_per_cell * rows * cols * 1e-6; }
+  double area_mm2() const { return (area_um2_per_cell * rows * cols + periphery_um2) * 1e-6; }
 };
 
 }  // namespace tessera

@@ -65,7 +65,7 @@ UnitFigures crossbar_tile(const ArchConfig& a, const TileClassParams& t, int con
         xbars * reads_per_ns * (driven * t.crossbar.read_energy_pj() + t.crossbar.phase_energy_pj),
         xbars * t.crossbar.leakage_mw);
   u.set(Component::Dac, rows * t.dac.area_mm2(), rows * driven * reads_per_ns * t.dac.energy_pj(), rows * t.dac.leakage_mw);
-  u.set(Component::SampleHold, cols * t.sample_hold.area_mm2, cols * reads_per_ns * t.sample_hold.energy_pj,
+  u.set(Component::SampleHold, cols * t.sample_hold.area_mm2, cols * reads_per_ns * (t.sample_hold.energy_pj + t.crossbar.mux_energy_pj),
         cols * t.sample_hold.leakage_mw);
   u.set(Component::Adc, adcs * t.adc.area_mm2(), adcs * t.adc.conversions_per_ns() * t.adc.energy_pj(), adcs * t.adc.leakage_mw);
   u.digital(Component::ShiftAdd, t.ima.shift_add, double(t.imas) * t.ima.shift_add.count, f);
@@ -126,7 +126,7 @@ CostTable::CostTable(const ArchConfig& a) {
     e[idx(Event::CellRead)] = t.crossbar.read_energy_fj_per_cell * 1e-3;
     e[idx(Event::CrossbarRead)] = t.crossbar.phase_energy_pj;
     e[idx(Event::DacConversion)] = t.dac.energy_pj();
-    e[idx(Event::Sample)] = t.sample_hold.energy_pj;
+    e[idx(Event::Sample)] = t.sample_hold.energy_pj + t.crossbar.mux_energy_pj;  // the column's hold and its mux switch
     e[idx(Event::AdcConversion)] = t.adc.energy_pj();
     e[idx(Event::ShiftAddOp)] = t.ima.shift_add.energy_pj;
     e[idx(Event::InputRegisterRead)] = t.ima.input_register.read_energy_pj_per_bit;

@@ -1,5 +1,6 @@
 #include "arch/cost/pricing.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -34,24 +35,34 @@ void pin_or(bool pinned, double& field, double value) {
   if (!pinned) field = value;
 }
 
+// A level shifter and write driver of thick-oxide I/O transistors, sized for
+// the write current of one cell at its highest conductance (um^2).
+double level_shifter_um2(const CrossbarParams& xb, double g_max_us) {
+  const double i_write_ua = xb.write_voltage_v * g_max_us;
+  const double w_um = std::max(published::kIoMinWidthUm, i_write_ua / published::kIoOnCurrentUaPerUm);
+  return published::kLevelShifterTransistors * (w_um + 2 * published::kIoGateLengthUm) * 3 * published::kIoGateLengthUm;
+}
+
 void price_crossbar_tile(const ArchConfig& a, TileClassParams& t) {
   const Technology& tech = a.tech;
   CrossbarParams& xb = t.crossbar;
   const auto& dev = *a.devices.at(xb.device);
   if (xb.cell.empty()) xb.cell = usual_cell(dev.impl());
   const CellStructure& cell = cell_structure(xb.cell.c_str());
-  if (xb.cell_area_f2 == 0) xb.cell_area_f2 = cell.area_f2;
   const double f_um = tech.feature_um();
+  const bool shifted = cell.resistive && xb.write_voltage_v > tech.vdd_v;  // programmed above the core supply
+  if (xb.cell_area_f2 == 0) {
+    xb.cell_area_f2 = cell.area_f2;
+    // A cell with one access transistor: the transistor passes the write
+    // current of the cell at g_max, so its width (and the cell's height) grows
+    // with that current.
+    if (cell.transistors == 1 && xb.write_voltage_v > 0) {
+      const double w_access_f = xb.write_voltage_v * dev.g_max() / tech.i_on_ua_per_um / f_um;
+      xb.cell_area_f2 = std::max(xb.cell_area_f2, published::kAccessCellWidthF * (w_access_f + published::kAccessIsolationF));
+    }
+  }
   const double pitch_um = std::sqrt(xb.cell_area_f2) * f_um;  // square cell
   pin_or(xb.area_pinned, xb.area_um2_per_cell, xb.cell_area_f2 * tech.f2_um2());
-
-  // Cell read: V^2 G t at the device's mean conductance for resistive cells
-  // (uS x V^2 x ns = fJ); an SRAM cell discharges its read port's drain.
-  const double g_mean_us = 0.5 * (dev.g_min() + dev.g_max());
-  const double cell_fj = cell.resistive ? xb.read_voltage_v * xb.read_voltage_v * g_mean_us * xb.read_pulse_ns
-                                        : tech.gate_cap_ff_per_um * f_um * tech.vdd_v * tech.vdd_v;
-  pin_or(xb.read_pinned, xb.read_energy_fj_per_cell, xb.input_activity * cell_fj);
-  pin_or(xb.leakage_pinned, xb.leakage_mw, tech.leakage_mw(double(xb.rows) * xb.cols * cell.transistors * f_um));
 
   // Word line: the wire across the columns plus the access gates on it, at
   // the supply for transistor cells, at the read bias for crosspoints.
@@ -63,10 +74,40 @@ void price_crossbar_tile(const ArchConfig& a, TileClassParams& t) {
   pin_or(t.dac.leakage_pinned, t.dac.leakage_mw, area_leakage_mw(t.dac.area_mm2(), tech));
   pin_or(t.adc.leakage_pinned, t.adc.leakage_mw, area_leakage_mw(t.adc.area_mm2(), tech));
 
+  // Bit line: wire and the cells' drains down the rows.
+  const double c_bl = xb.rows * (pitch_um * tech.wire_cap_ff_per_um + f_um * tech.gate_cap_ff_per_um);
+  // A phase's read: the bit line settles to half an LSB of the ADC through
+  // the cells the phase drives (parallel_rows x input_activity of them, at
+  // least one): t = ln(2^(bits+1)) C_bl / G_col (fF / uS = ns). A resistive
+  // cell conducts G_mean; an SRAM read port is two stacked minimum
+  // transistors, I_on F / (2 V_dd).
+  const double g_mean_us = 0.5 * (dev.g_min() + dev.g_max());
+  const double g_cell_us = cell.resistive ? g_mean_us : tech.i_on_ua_per_um * f_um / (2 * tech.vdd_v);
+  const double conducting = std::max(1.0, xb.parallel_rows * xb.input_activity);
+  const double settle_ns = std::log(std::ldexp(1.0, t.adc.bits + 1)) * c_bl / (conducting * g_cell_us);
+  pin_or(xb.read_time_pinned, xb.read_ns, settle_ns);
+  // A column's cells conduct while it settles and is sensed: the column mux
+  // connects one column per ADC at a time, the others float and stop
+  // conducting once their line is charged.
+  pin_or(xb.pulse_pinned, xb.read_pulse_ns, settle_ns + t.adc.conversion_ns());
+
+  // Cell read: V^2 G t at the device's mean conductance for resistive cells
+  // (uS x V^2 x ns = fJ); an SRAM cell discharges its read port's drain.
+  const double cell_fj = cell.resistive ? xb.read_voltage_v * xb.read_voltage_v * g_mean_us * xb.read_pulse_ns
+                                        : tech.gate_cap_ff_per_um * f_um * tech.vdd_v * tech.vdd_v;
+  pin_or(xb.read_pinned, xb.read_energy_fj_per_cell, xb.input_activity * cell_fj);
+  pin_or(xb.leakage_pinned, xb.leakage_mw, tech.leakage_mw(double(xb.rows) * xb.cols * cell.transistors * f_um));
+
   // Every read phase charges the array's bit lines (wire and the cells'
   // drains) to the read bias (part of a pinned cell figure otherwise).
-  const double c_bl = xb.rows * (pitch_um * tech.wire_cap_ff_per_um + f_um * tech.gate_cap_ff_per_um);
   xb.phase_energy_pj = xb.read_pinned ? 0.0 : xb.cols * Technology::switch_pj(c_bl, xb.read_voltage_v);
+  // Column mux, per column converted: its transmission gate (two minimum
+  // transistors) switched at the supply, and the ADC input node (the drains
+  // of the ADC's column switches) charged to the read bias.
+  const double cols_per_adc = std::ceil(double(t.ima.crossbars) * xb.cols / std::max(1, t.adc.count));
+  xb.mux_energy_pj = xb.read_pinned ? 0.0
+                                    : Technology::switch_pj(2 * f_um * tech.gate_cap_ff_per_um, tech.vdd_v) +
+                                          Technology::switch_pj(cols_per_adc * 2 * f_um * tech.gate_cap_ff_per_um, xb.read_voltage_v);
   // Sample-and-hold per column: a hold capacitor sized to the ADC's LSB
   // (2^bits unit capacitors) charged at the supply.
   const double c_hold = tech.unit_cap_ff * std::ldexp(1.0, t.adc.bits);
@@ -81,6 +122,23 @@ void price_crossbar_tile(const ArchConfig& a, TileClassParams& t) {
   price_digital(t.activation, tech);
   price_digital(t.pooling, tech);
   price_storage(t.output_register, tech);
+
+  // The array macro is a rectangle: the row periphery (drivers, write level
+  // shifters) is pitch-matched in a strip beside the array, the column
+  // periphery (sample-and-hold, write drivers, the array's share of the ADCs
+  // and shift-and-adds) in a strip below it. The strips' widths are their
+  // areas over the array's side, so the corner they leave empty is
+  // A_row x A_col / A_array, whatever the aspect ratio.
+  if (!xb.area_pinned) {
+    const double ls_um2 = shifted ? level_shifter_um2(xb, dev.g_max()) : 0.0;
+    const double array_um2 = xb.area_um2_per_cell * xb.rows * xb.cols;
+    const double share = 1.0 / std::max(1, t.ima.crossbars);
+    const double row_um2 = xb.rows * (t.dac.area_mm2() * 1e6 + ls_um2);
+    const double col_um2 = xb.cols * (t.sample_hold.area_mm2 * 1e6 + 2 * ls_um2) +
+                           share * 1e6 * (t.adc.count * t.adc.area_mm2() + t.ima.shift_add.count * t.ima.shift_add.area_mm2);
+    const double write_um2 = (xb.rows + 2.0 * xb.cols) * ls_um2;
+    xb.periphery_um2 = write_um2 + row_um2 * col_um2 / array_um2;
+  }
 }
 
 // Area of one tile without its bus and router (for wire lengths).

@@ -31,6 +31,51 @@ constexpr double kWirePitchF = 4;
 // MIM capacitor density (fF/um^2), for hold capacitors (ITRS RF/AMS: ~2).
 constexpr double kCapDensityFfPerUm2 = 2;
 
+// Write periphery of cells programmed above the core supply (RRAM, PCM,
+// FeFET): every row (word line) and every column (bit line and source line)
+// gets a level shifter whose output stage is the line's write driver, built
+// from thick-oxide I/O transistors: 2.5 V I/O devices of 22-65 nm foundry
+// processes have a minimum gate length of ~0.27 um and width of ~0.4 um and
+// drive ~500 uA/um (the I/O option of the node; NeuroSim V1.4's level shifter
+// also assumes 270 nm I/O gates). A conventional cross-coupled shifter with
+// an output inverter is 6 transistors; a transistor's footprint is its width
+// plus a gate length either side, by its gate and two contacted diffusions
+// (3 gate lengths).
+constexpr double kIoGateLengthUm = 0.27;
+constexpr double kIoMinWidthUm = 0.4;
+constexpr double kIoOnCurrentUaPerUm = 500;
+constexpr int kLevelShifterTransistors = 6;
+// A 1T1R/1FeFET cell is 12 F wide (NeuroSim V1.4's layout); its height holds
+// the access transistor's width plus 2 F of isolation.
+constexpr double kAccessCellWidthF = 12;
+constexpr double kAccessIsolationF = 2;
+
+// A latched comparator with its preamplifier: ~40 fJ per decision and ~20
+// um^2 at 45 nm, 0.9 V (an assumption of the order of published latched
+// comparators; the flash ADC's default and the SAR's per-bit decision).
+constexpr double kLatchedComparatorFj = 40;
+
+// SAR ADCs of Murmann's ADC Performance Survey (1997-2024), by the figures
+// in their titles (resolution, rate, power, node): the SAR cost model's
+// Walden figure of merit is their energy per conversion step at nominal
+// resolution less the comparator's decisions, (P / f_s - bits E_cmp) / 2^bits,
+// each brought to one node by the
+// Stillmaker-Baas energy scaling, and averaged geometrically
+// (sar_fitted_fom_fj, arch/components/converter.cpp).
+struct SarSurveyPoint {
+  const char* source;
+  int node_nm;
+  int bits;
+  double rate_msps;
+  double power_mw;
+};
+constexpr SarSurveyPoint kSarSurvey[] = {
+    {"Kull et al., ISSCC 2013: 8 b, 1.2 GS/s, 3.1 mW, 32 nm SOI", 32, 8, 1200, 3.1},
+    {"Liu et al., JSSC 2010: 10 b, 50 MS/s, 0.826 mW, 130 nm", 130, 10, 50, 0.826},
+    {"Harpe et al., JSSC 2011: 8 b, 10 MS/s, 26 uW, 90 nm", 90, 8, 10, 0.026},
+    {"van Elzakker et al., JSSC 2010: 10 b, 1 MS/s, 1.9 uW, 65 nm", 65, 10, 1, 0.0019},
+};
+
 // Router input buffers: 4 flits per port (a common virtual-channel depth).
 constexpr int kRouterBufferFlits = 4;
 

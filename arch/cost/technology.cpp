@@ -70,6 +70,8 @@ void Technology::load(const io::Section& s) {
   // ITRS PIDS targets: I_off ~100 nA/um for high-performance logic, ~30 pA/um for low standby power.
   i_off_na_per_um = s.number("i_off_na_per_um", "off current per transistor width (nA/um); default: hp 100, lstp 0.03 (ITRS PIDS targets)",
                              flavour == "lstp" ? 0.03 : 100.0, 0, 1e4);
+  i_on_ua_per_um = s.number("i_on_ua_per_um", "on current per transistor width (uA/um); default: hp 1000, lstp 500 (ITRS PIDS targets)",
+                            flavour == "lstp" ? 500.0 : 1000.0, 1, 1e4);
   leakage = s.boolean("leakage", "price static power from the node (false: pinned figures already include it)", leakage);
   s.finish();
 }

@@ -36,6 +36,7 @@ struct Technology {
   double wire_activity = 0.5;          // fraction of bits that toggle per transfer
   std::string flavour = "hp";          // transistor flavour: hp (high performance), lstp (low standby power)
   double i_off_na_per_um = 100;        // off current per transistor width (flavour's default)
+  double i_on_ua_per_um = 1000;        // on current per transistor width (flavour's default): read ports, write drivers
   bool leakage = true;                 // price static power from the node (false: presets whose powers include it)
 
   void load(const io::Section& s);
