@@ -59,9 +59,9 @@ struct RunResult {
   // latency, events and busy/stall cycles are means per image.
   int images = 1;
   std::vector<int64_t> image_end;  // per image: its last output bit (first input bit of image 0 at cycle 0)
-  // Measured steady-state interval between consecutive images' outputs: the
-  // mean over the second half of the stream (the first images fill the
-  // pipeline); 0 when fewer than two images ran.
+  // Measured steady-state interval between consecutive images' outputs
+  // (sc::steady_interval: the middle of the stream, without the first and
+  // the last image); 0 when fewer than two images ran.
   double interval_cycles = 0;
 };
 

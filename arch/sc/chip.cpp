@@ -264,8 +264,10 @@ void Chip::watchdog() {
 double steady_interval(const std::vector<int64_t>& image_end) {
   const size_t n = image_end.size();
   if (n < 2) return 0;
-  const size_t from = (n - 1) / 2;
-  return double(image_end[n - 1] - image_end[from]) / double(n - 1 - from);
+  if (n < 4) return double(image_end[n - 1] - image_end[n - 2]);
+  // Images with a predecessor and a successor, from the middle of the stream on.
+  const size_t from = std::max<size_t>(1, (n - 1) / 2), to = n - 2;
+  return double(image_end[to] - image_end[from]) / double(to - from);
 }
 
 std::vector<int64_t> Chip::image_ends() const {

@@ -113,8 +113,10 @@ class Chip : public sc_core::sc_module {
 
 
 // The measured steady-state interval of a stream from its images' end
-// cycles: the mean interval over the second half (from image (n-1)/2 on); 0
-// for fewer than two images.
+// cycles. The first image has no predecessor (it starts into an empty chip)
+// and the last none after it (nothing competes with it), so their intervals
+// are not the steady state: with n >= 4 images, the mean interval from image
+// max(1, (n-1)/2) to image n-2; with 2 or 3, the last interval; 0 for fewer.
 double steady_interval(const std::vector<int64_t>& image_end);
 
 // Elaborates the chip, runs the simulation and returns its result. One per process.

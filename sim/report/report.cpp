@@ -115,6 +115,8 @@ Report build_report(const Network& net, const ArchConfig& arch, const Mapping& m
   r.weights = net.weights();
   r.ops = 2.0 * double(r.macs);
   r.latency_fps = r.latency_s > 0 ? 1.0 / r.latency_s : 0;
+  // Pipelined: the slowest layer, unless the off-chip interface is slower still.
+  slowest = std::max(slowest, offchip_interval(prog));
   r.formula_interval_cycles = arch.mapping.schedule == "layer" ? double(run.cycles) : double(slowest);
   // With weight reload images cannot overlap rounds: each image runs every
   // round, and the next one starts once round 0's weights are programmed again.
