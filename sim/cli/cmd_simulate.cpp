@@ -14,15 +14,13 @@
 #include "sim/report/report.hpp"
 #include "sim/run/functional.hpp"
 #include "sim/run/simulate.hpp"
+#include "sim/run/stream_limits.hpp"
 #include "workloads/datasets/dataset.hpp"
 #include "workloads/io/npy.hpp"
 
 namespace tessera::cli {
 
 namespace {
-
-// Images of a simulated stream: bounded so that the per-image row tables stay small.
-constexpr int64_t kMaxStreamImages = 1000;
 
 void stream_option(po::options_description& d, int64_t& images) {
   d.add_options()("stream", po::value(&images)->default_value(1),
