@@ -124,7 +124,9 @@ int cmd_simulate(const Args& args) {
   if (!out.empty()) write_json(rep, json);
   if (!csv.empty()) write_layers_csv(rep, table);
   std::string trace_text = trace.empty() ? "" : chrome_trace(run.activity, in.arch.clock_ghz);
-  std::string vcd_text = vcd_file.empty() ? "" : vcd(run.activity, run.result.cycles, in.arch.clock_ghz);
+  // A stream's waves run to its last image's end.
+  const int64_t end = run.result.image_end.empty() ? run.result.cycles : run.result.image_end.back();
+  std::string vcd_text = vcd_file.empty() ? "" : vcd(run.activity, end, in.arch.clock_ghz);
   std::string npy_text;
   if (fun && !output_npy.empty()) {
     const std::vector<double>& logits = fun->logits;
