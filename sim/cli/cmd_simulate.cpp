@@ -155,9 +155,9 @@ int cmd_compare(const Args& args) {
   int64_t stream = 1;
   common_options(desc, net, arch, sets);
   stream_option(desc, stream);
-  desc.add_options()("output,o", po::value(&out), "write the comparison as JSON here");
+  desc.add_options()("output,o", po::value(&out), "write the comparison as JSON here")("quiet,q", "no console table");
   po::variables_map vm;
-  if (!parse(args, desc, vm, "tessera compare --net NAME|FILE [--arch FILE] [--set k=v]... [--stream N] [-o compare.json]"))
+  if (!parse(args, desc, vm, "tessera compare --net NAME|FILE [--arch FILE] [--set k=v]... [--stream N] [-o compare.json] [-q]"))
     return 0;
   const int stream_images = check_stream(stream);
   check_output_paths({out});
@@ -194,7 +194,9 @@ int cmd_compare(const Args& args) {
     return to_string(best);
   };
   auto rel = [](double a, double b) { return b == 0 ? 0.0 : (a - b) / b; };
-  std::cout << fmt::format("{:<22} {:>12} {:>12} {:>8} {:>12} {:>9}  {}\n", "layer", "analytical", "simulated", "error",
+  std::ostringstream unused;
+  std::ostream& console = vm.count("quiet") ? unused : std::cout;
+  console << fmt::format("{:<22} {:>12} {:>12} {:>8} {:>12} {:>9}  {}\n", "layer", "analytical", "simulated", "error",
                            "energy err", "", "dominant cause of the difference");
   nlohmann::ordered_json layers = nlohmann::ordered_json::array();
   for (size_t i = 0; i < prog.hosts.size(); ++i) {
@@ -202,7 +204,7 @@ int cmd_compare(const Args& args) {
     const auto& s = sim.result.hosts[i];
     double e = rel(rs.layers[i].energy_total_pj, ra.layers[i].energy_total_pj);
     std::string c = cause(i);
-    std::cout << fmt::format("{:<22} {:>12} {:>12} {:>7.2f}% {:>11.2g}%  {:>9}  {}\n", rs.layers[i].name, a.end, s.end,
+    console << fmt::format("{:<22} {:>12} {:>12} {:>7.2f}% {:>11.2g}%  {:>9}  {}\n", rs.layers[i].name, a.end, s.end,
                              100 * rel(double(s.end), double(a.end)), 100 * e, "", c);
     layers.push_back({{"name", rs.layers[i].name},
                       {"analytical_end_cycle", a.end},
@@ -215,17 +217,17 @@ int cmd_compare(const Args& args) {
   }
   double lat_err = rel(double(rs.cycles), double(ra.cycles));
   double en_err = rel(rs.energy_total_pj, ra.energy_total_pj);
-  std::cout << fmt::format("\ntotal latency: analytical {} cycles, simulated {} cycles, error {:.3f}%\n", ra.cycles, rs.cycles,
+  console << fmt::format("\ntotal latency: analytical {} cycles, simulated {} cycles, error {:.3f}%\n", ra.cycles, rs.cycles,
                            100 * lat_err);
-  std::cout << fmt::format("total energy:  analytical {:.6g} pJ, simulated {:.6g} pJ, error {:.3g}% (leakage follows latency)\n",
+  console << fmt::format("total energy:  analytical {:.6g} pJ, simulated {:.6g} pJ, error {:.3g}% (leakage follows latency)\n",
                            ra.energy_total_pj, rs.energy_total_pj, 100 * en_err);
   // The interval between images: the analytical formula against the simulated stream's measurement.
   const double int_err = rel(rs.interval_cycles, ra.interval_cycles);
   if (rs.interval_measured)
-    std::cout << fmt::format("interval:      analytical {:.6g} cycles (formula), simulated {:.6g} cycles over {} images, "
+    console << fmt::format("interval:      analytical {:.6g} cycles (formula), simulated {:.6g} cycles over {} images, "
                              "error {:.3f}%\n",
                              ra.interval_cycles, rs.interval_cycles, rs.images, 100 * int_err);
-  std::cout << fmt::format("model time:    analytical {:.3g} s, simulation {:.3g} s\n", ra.model_wall_s, rs.model_wall_s);
+  console << fmt::format("model time:    analytical {:.3g} s, simulation {:.3g} s\n", ra.model_wall_s, rs.model_wall_s);
   if (!out.empty()) {
     nlohmann::ordered_json j = {{"schema", "tessera.compare/1"},
                                 {"network", in.net.name},
