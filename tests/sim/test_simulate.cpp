@@ -113,7 +113,7 @@ TEST(Stream, IntervalBetweenFormulaAndLatency) {
                            std::string("--net mobilenet-tiny:abits=4 --arch rtm-ap"),
                            std::string("--net vgg8 --arch rram-1b --set mapping.replicate=balance")}) {
     json one = simulate(args, "single");
-    json s = simulate(args + " --stream 5", "stream5");
+    json s = simulate(args + " --stream 4", "stream4");
     EXPECT_EQ(one["stream"]["interval"], "formula");
     EXPECT_EQ(one["stream"]["images"], 1);
     const double interval = s["stream"]["interval_cycles"].get<double>();
