@@ -1,8 +1,15 @@
 // The evaluator of `tessera search`: each candidate's stages (pipeline.hpp)
 // run as `tessera` child processes through the runner shared with sweeps
 // (workloads/base/child_process.hpp: a child dies with its parent, so a
-// killed search leaves no training behind), up to `jobs` candidates at a
-// time, each in its own directory DIR/candidates/<candidate hash>.
+// killed search leaves no training behind), up to `jobs` at a time, each
+// candidate in its own directory DIR/candidates/<candidate hash>.
+//
+// A stage that finished leaves a marker holding its command line; a rerun
+// with the same command reads its report instead of running it again, so a
+// search killed mid-generation resumes without retraining what had finished.
+// With successive halving the promotions of a rung look at every candidate
+// of the generation, so the evaluator is given the whole generation, recorded
+// candidates included (their stages are all on disk).
 #pragma once
 
 #include "nas/search/pipeline.hpp"
@@ -16,12 +23,22 @@ class ChildEvaluator : public Evaluator {
       : tessera_(std::move(tessera)), arch_(std::move(arch)), plan_(std::move(plan)), goals_(std::move(goals)),
         dir_(std::move(dir)), jobs_(jobs) {}
   void evaluate(const std::vector<Candidate>& batch, const std::function<void(size_t, const Outcome&)>& done) override;
-  // Runs one candidate's stages (on the calling thread).
-  Outcome evaluate_one(const Candidate& c) const;
+  bool whole_generation() const override { return plan_.rungs().size() > 1; }
+  // The cycle-level simulation of each candidate (the Pareto set's), `jobs` at
+  // a time: its metrics (sim_latency_ms, sim_energy_uj), or a failed outcome.
+  std::vector<Outcome> simulate(const std::vector<Candidate>& cands) const;
   // Where a candidate's files go.
   std::string candidate_dir(const Candidate& c) const;
 
  private:
+  // Runs a stage (or reads it back when its marker matches) and adds its
+  // metrics to `out`; false, with `out` failed, when it fails.
+  bool run_stage(const StageCommand& st, const std::string& dir, Outcome& out) const;
+  // The stages of round `rung` of one candidate: the estimate first (rung 0),
+  // the rung's training, the chip evaluation after the last rung. Returns
+  // whether the candidate is finished (filtered, failed or fully evaluated).
+  bool run_round(const Candidate& c, size_t rung, Outcome& out) const;
+
   std::string tessera_, arch_;
   EvaluationPlan plan_;
   Goals goals_;

@@ -14,10 +14,17 @@ const std::vector<MetricInfo>& metric_infos() {
       {"latency_ms", false, "inference latency of one image (analytical model)"},
       {"energy_uj", false, "energy of one inference (analytical model)"},
       {"area_mm2", false, "chip area"},
+      {"used_area_mm2", false, "area of the tiles the network occupies plus the chip's shared parts (a multi-class chip built for this network)"},
       {"edap", false, "energy (J) x latency (s) x area (mm^2)"},
-      {"accuracy", true, "test accuracy after hardware-aware training (fraction)"},
+      {"used_energy_uj", false, "energy less the leakage of the tiles the network does not occupy"},
+      {"edap_used", false, "used energy (J) x latency (s) x used area (mm^2)"},
+      {"proxy_accuracy", true, "accuracy proxy: test accuracy after a short training without the array model (fraction)"},
+      {"epochs", true, "epochs the candidate trained for (below the budget: stopped by successive halving)"},
+      {"accuracy", true, "test accuracy after hardware-aware training (fraction), at the last rung trained"},
       {"ideal_accuracy", true, "accuracy on the chip with ideal devices (fraction)"},
       {"drift_accuracy", true, "mean accuracy on the chip at the last drift time (fraction)"},
+      {"sim_latency_ms", false, "inference latency of one image, cycle-level simulation (Pareto set only)"},
+      {"sim_energy_uj", false, "energy of one inference, cycle-level simulation (Pareto set only)"},
       {"avm", true, "accuracy variation: mean accuracy at the last drift time minus at the first (fraction, <= 0 when drift hurts)"},
   };
   return m;

@@ -42,8 +42,15 @@ std::vector<size_t> pareto_front(const std::vector<Evaluation>& evals, const Goa
       pts.push_back(g.minimised(evals[i].outcome.metrics));
     }
   if (pts.size() < 2) return idx;  // pagmo's sorting needs two points; one point is its own front
-  const auto fronts = std::get<0>(pagmo::fast_non_dominated_sorting(pts));
   std::vector<size_t> out;
+  if (g.objectives.size() == 1) {  // and two dimensions: one objective's front is its best value
+    double best = HUGE_VAL;
+    for (const auto& p : pts) best = std::min(best, p[0]);
+    for (size_t k = 0; k < pts.size(); ++k)
+      if (pts[k][0] == best) out.push_back(idx[k]);
+    return out;
+  }
+  const auto fronts = std::get<0>(pagmo::fast_non_dominated_sorting(pts));
   for (auto k : fronts.front()) out.push_back(idx[k]);
   std::sort(out.begin(), out.end());
   return out;
@@ -59,6 +66,7 @@ double hypervolume(const std::vector<Evaluation>& evals, const Goals& g) {
     if (inside) pts.push_back(p);
   }
   if (pts.empty()) return 0;
+  if (ref.size() == 1) return ref[0] - pts.front()[0];  // one objective: the length below the reference
   return pagmo::hypervolume(pts).compute(ref);
 }
 

@@ -88,13 +88,17 @@ RunResult run_search(const SearchSpace& space, const Goals& goals, Strategy& str
     // Evaluate what this generation has not recorded yet.
     std::vector<size_t> todo;
     std::vector<Candidate> batch;
+    bool missing = false;
     for (size_t i = 0; i < chosen.size(); ++i) {
-      if (recorded.count(chosen[i].second.key())) continue;
+      const bool known = recorded.count(chosen[i].second.key()) > 0;
+      missing = missing || !known;
+      if (known && !evaluator.whole_generation()) continue;
       todo.push_back(i);
       batch.push_back(chosen[i].second);
     }
-    if (!batch.empty()) {
+    if (missing) {
       evaluator.evaluate(batch, [&](size_t k, const Outcome& out) {
+        if (recorded.count(chosen[todo.at(k)].second.key())) return;
         Evaluation e;
         e.id = int(all.size());
         e.generation = gen;

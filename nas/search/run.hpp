@@ -22,6 +22,10 @@ class Evaluator {
   virtual ~Evaluator() = default;
   virtual void evaluate(const std::vector<Candidate>& batch,
                         const std::function<void(size_t, const Outcome&)>& done) = 0;
+  // Whether an outcome depends on the other candidates of its generation
+  // (successive halving): then the batch is the whole generation, recorded
+  // candidates included, and their outcomes are not recorded again.
+  virtual bool whole_generation() const { return false; }
 };
 
 // Where evaluations persist. record() must make the evaluation durable before returning.

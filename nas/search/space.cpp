@@ -60,6 +60,10 @@ SearchSpace SearchSpace::load(const io::Section& root,
     n.kernels = ints(choices(net, "kernels", "cnn: kernel size of each layer (choices, odd)", {3}, 1, 15));
     for (int k : n.kernels) net.check(k % 2 == 1, "kernels", fmt::format("{} is even; same padding needs an odd kernel", k));
     n.widths = ints(choices(net, "widths", "cnn: output channels of each layer (choices)", {16, 32, 64}, 1, 4096));
+    n.layer_widths = ints(net.integer_list("layer_widths", "cnn: fixed output channels of layer 1, 2, ... instead of width genes (NAX's search keeps the widths)", {}, 1, 4096));
+    net.check(n.layer_widths.empty() || !net.has("widths"), "layer_widths", "give widths (searched) or layer_widths (fixed), not both");
+    net.check(n.layer_widths.empty() || n.layer_widths.size() >= size_t(*std::max_element(n.depth.begin(), n.depth.end())),
+              "layer_widths", "give one width per layer of the deepest network");
   }
   if (n.family == "analognas" || net.describing()) {
     n.stem = ints(choices(net, "stem", "analognas: stem width (choices)", {8, 12, 16, 32, 48, 64}, 1, 4096));
@@ -121,8 +125,13 @@ void SearchSpace::build_genes() {
   if (n.family == "cnn") {
     genes_.push_back({"depth", texts(n.depth)});
     const int max_depth = *std::max_element(n.depth.begin(), n.depth.end());
+    kernel_gene_.clear();
+    width_gene_.clear();
     for (int i = 0; i < max_depth; ++i) {
+      kernel_gene_.push_back(genes_.size());
       genes_.push_back({fmt::format("kernel{}", i + 1), texts(n.kernels)});
+      if (!n.layer_widths.empty()) continue;
+      width_gene_.push_back(genes_.size());
       genes_.push_back({fmt::format("width{}", i + 1), texts(n.widths)});
     }
   } else {
@@ -167,9 +176,9 @@ std::string SearchSpace::network_spec(const Genome& g) const {
   std::vector<std::string> a, b, c;
   if (network.family == "cnn") {
     const int depth = std::stoi(val(0));
-    for (int i = 0; i < depth; ++i) {
-      a.push_back(val(1 + 2 * size_t(i)));
-      b.push_back(val(2 + 2 * size_t(i)));
+    for (size_t i = 0; i < size_t(depth); ++i) {
+      a.push_back(val(kernel_gene_[i]));
+      b.push_back(network.layer_widths.empty() ? val(width_gene_[i]) : std::to_string(network.layer_widths[i]));
     }
     return fmt::format("cnn:kernels={},widths={},input={},classes={}", join(a, "-"), join(b, "-"), network.input,
                        network.classes);

@@ -48,6 +48,7 @@ struct NetworkSpace {
   int classes = 10;
   // cnn
   std::vector<int> depth, kernels, widths;
+  std::vector<int> layer_widths;  // fixed widths per layer (no width genes), as NAX keeps them
   // analognas (imc-facts section 4)
   std::vector<int> stem, groups, blocks, branches;
   std::vector<double> widen;
@@ -77,6 +78,7 @@ class SearchSpace {
  private:
   std::vector<Gene> genes_;
   size_t network_genes_ = 0;
+  std::vector<size_t> kernel_gene_, width_gene_;  // cnn: gene of layer i's kernel and width (width: none if fixed)
   void build_genes();
   std::string network_spec(const Genome& g) const;
 };

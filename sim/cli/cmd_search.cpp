@@ -67,6 +67,8 @@ SearchFile read_search_file(const std::string& path) {
   io::Section st = root.table("strategy", "the search strategy: impl and its parameters");
   f.strategy = make_strategy(st);
   f.strategy_name = st.string("impl", "strategy", "evolution");
+  st.check(f.strategy_name != "nsga2" || f.goals.objectives.size() >= 2, "impl",
+           "nsga2 needs two or more [[objective]]s; with one, use evolution, surrogate or random");
   root.finish();
   return f;
 }
@@ -107,7 +109,7 @@ std::string leaderboard(const std::vector<Evaluation>& all, const Goals& g, bool
 }
 
 // The chosen candidates of a search as files: OUT/NN-HASH/ holds network.toml,
-// weights/ (the weight export of its training, when it was trained),
+// arch.toml (the arch config with the candidate's overrides applied), weights/ (the weight export of its training, when it was trained),
 // candidate.json (metrics, arch, overrides) and commands.sh, the estimate,
 // simulate and evaluate command lines that run it as it is.
 int search_export(const Args& args) {
@@ -159,10 +161,13 @@ int search_export(const Args& args) {
     const std::string weights = layout.candidate_dir(e.candidate) + "/train/export";
     const bool trained = fs::exists(weights + "/manifest.json");
     if (trained) fs::copy(weights, cdir + "/weights", fs::copy_options::recursive | fs::copy_options::overwrite_existing);
-    std::string sets;
-    for (const auto& s : e.candidate.sets) sets += " --set '" + s + "'";
+    // The chip as one file: the arch config with the candidate's overrides applied.
+    io::Document chip_doc = io::Document::from_file(arch);
+    for (const auto& s : e.candidate.sets) chip_doc.apply_override(s);
+    write_file_atomic(cdir + "/arch.toml", "# " + f.space.arch + " with the overrides of candidate #" +
+                                              std::to_string(e.id) + " of " + dir + "\n" + chip_doc.canonical_text());
     std::string cmds = "#!/bin/sh\n# Candidate #" + std::to_string(e.id) + " of " + dir + "; run from this directory.\n";
-    const std::string chip = fmt::format("--net network.toml --arch {}{}", arch, sets);
+    const std::string chip = "--net network.toml --arch arch.toml";
     cmds += fmt::format("tessera estimate {}\n", chip);
     if (trained) {
       cmds += fmt::format("tessera simulate {} --functional --weights weights --dataset {}\n", chip, f.plan.dataset);
@@ -177,11 +182,50 @@ int search_export(const Args& args) {
     j["set"] = e.candidate.sets;
     j["status"] = status_name(e.outcome.status);
     j["metrics"] = e.outcome.metrics;
+    // The cycle-level simulation of a front candidate, when the search ran it.
+    const std::string sim = layout.candidate_dir(e.candidate) + "/simulate.json";
+    if (fs::exists(sim)) {
+      Metrics sm;
+      read_stage_metrics("simulate", read_text(sim), sm);
+      for (const auto& [k, v] : sm) j["metrics"][k] = v;
+    }
     write_file_atomic(cdir + "/candidate.json", j.dump(2) + "\n");
     std::cout << fmt::format("{}: #{} {}\n", cdir, e.id, e.candidate.key());
   }
   std::cout << fmt::format("{} candidates exported to {}\n", chosen.size(), out);
   return 0;
+}
+
+// The last fidelity: the cycle-level simulation of the Pareto set, against
+// the analytical figures the search ranked it by (DIR/front-simulated.csv).
+void simulate_front(const ChildEvaluator& evaluator, const std::vector<Evaluation>& all, const Goals& goals,
+                    const std::string& dir) {
+  const auto front = pareto_front(all, goals);
+  std::vector<Candidate> cands;
+  for (size_t i : front) cands.push_back(all[i].candidate);
+  const auto sims = evaluator.simulate(cands);
+  std::string csv = "id,network,set,latency_ms,sim_latency_ms,latency_error_pct,energy_uj,sim_energy_uj,energy_error_pct,status\n";
+  auto pct = [](double est, double sim) { return sim != 0 ? 100.0 * (est - sim) / sim : 0.0; };
+  double worst = 0;
+  for (size_t k = 0; k < front.size(); ++k) {
+    const Evaluation& e = all[front[k]];
+    const Metrics& m = e.outcome.metrics;
+    const Outcome& o = sims[k];
+    std::string sets;
+    for (const auto& x : e.candidate.sets) sets += (sets.empty() ? "" : " ") + x;
+    if (o.status != Status::ok) {
+      csv += fmt::format("{},\"{}\",\"{}\",,,,,,,\"failed: {}\"\n", e.id, e.candidate.net, sets, o.message);
+      continue;
+    }
+    const double lat = m.at("latency_ms"), slat = o.metrics.at("sim_latency_ms");
+    const double en = m.at("energy_uj"), sen = o.metrics.at("sim_energy_uj");
+    worst = std::max(worst, std::abs(pct(lat, slat)));
+    csv += fmt::format("{},\"{}\",\"{}\",{:.10g},{:.10g},{:.4f},{:.10g},{:.10g},{:.4f},ok\n", e.id, e.candidate.net, sets,
+                       lat, slat, pct(lat, slat), en, sen, pct(en, sen));
+  }
+  write_file_atomic(dir + "/front-simulated.csv", csv);
+  std::cout << fmt::format("front simulated cycle by cycle: {} candidates, largest latency difference {:.3f}% ({}/front-simulated.csv)\n",
+                           front.size(), worst, dir);
 }
 
 int run_search_command(const Args& args) {
@@ -244,6 +288,7 @@ int run_search_command(const Args& args) {
       [&](const Progress& p) { std::cout << progress_line(p, f.goals) << "\n" << std::flush; });
   write_file_atomic(dir + "/progress.csv", progress_csv(r.evaluations, f.goals));
   write_views(r.evaluations);
+  if (f.plan.simulate_front) simulate_front(evaluator, r.evaluations, f.goals, dir);
   std::cout << fmt::format("done: {} candidates ({} now){}; front of {} in {}/pareto.csv\n", r.evaluations.size(),
                            r.evaluated_now, r.exhausted ? ", the space is exhausted" : "",
                            pareto_front(r.evaluations, f.goals).size(), dir);

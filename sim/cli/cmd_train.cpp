@@ -87,6 +87,9 @@ int cmd_train(const Args& args) {
   if (!out.empty()) text_option("output", "checkpoint_dir", out);
   if (vm.count("ternary")) text_option("ternary", "ternary.layers", ternary);
   if (vm.count("freeze-batchnorm")) option("freeze-batchnorm", "freeze_batchnorm", "true");
+  // The arrays the config is checked against (device noise needs them): --arch
+  // when given, else the config's own, else (no config) the default chip.
+  if (!vm["arch"].defaulted() || config.empty()) text_option("arch", "analog.arch", resolve_arch(arch));
   if (vm.count("hwa")) {
     option("hwa", "analog.enabled", "true");
     text_option("hwa", "analog.noise_model", hwa == "device" ? "device" : "gaussian");

@@ -107,6 +107,16 @@ Report build_report(const Network& net, const ArchConfig& arch, const Mapping& m
   r.energy_total_pj = CostTable::sum(r.energy_pj);
   r.area_mm2 = cost.chip_area_mm2();
   r.area_total_mm2 = CostTable::sum(r.area_mm2);
+  // A chip built for this network: tiles of each class that no layer occupies
+  // are left out (NAX prices the hardware each layer's crossbar size needs).
+  // The leakage of those tiles goes with them (mW * ns = pJ).
+  r.used_area_mm2 = r.area_total_mm2;
+  r.used_energy_pj = r.energy_total_pj;
+  for (int c = 0; c < arch.unit_classes(); ++c) {
+    const double unused = double(arch.class_count(c) - map.tiles_used_per_class[c]);
+    r.used_area_mm2 -= unused * CostTable::sum(cost.tile_area_mm2(c));
+    r.used_energy_pj -= unused * CostTable::sum(cost.tile_leakage_mw(c)) * double(run.cycles) / arch.clock_ghz;
+  }
   r.peak_power_mw = cost.chip_peak_mw();
   r.peak_power_total_mw = CostTable::sum(r.peak_power_mw);
 
@@ -132,6 +142,7 @@ Report build_report(const Network& net, const ArchConfig& arch, const Mapping& m
   r.tops_per_w = energy_j > 0 ? r.ops / energy_j / 1e12 : 0;
   r.tops_per_mm2 = r.area_total_mm2 > 0 ? r.tops / r.area_total_mm2 : 0;
   r.edap = energy_j * r.latency_s * r.area_total_mm2;
+  r.edap_used = r.used_energy_pj * 1e-12 * r.latency_s * r.used_area_mm2;
   return r;
 }
 
@@ -163,6 +174,8 @@ void write_json(const Report& r, std::ostream& os) {
   totals["energy_by_component_pj"] = components(r.energy_pj);
   totals["area_mm2"] = r.area_total_mm2;
   totals["area_by_component_mm2"] = components(r.area_mm2);
+  totals["used_area_mm2"] = r.used_area_mm2;
+  totals["used_energy_pj"] = r.used_energy_pj;
   totals["peak_power_mw"] = r.peak_power_total_mw;
   totals["peak_power_by_component_mw"] = components(r.peak_power_mw);
   totals["leakage_power_mw"] = r.leakage_mw;
@@ -177,7 +190,8 @@ void write_json(const Report& r, std::ostream& os) {
                   {"tops", r.tops},
                   {"tops_per_w", r.tops_per_w},
                   {"tops_per_mm2", r.tops_per_mm2},
-                  {"edap_j_s_mm2", r.edap}};
+                  {"edap_j_s_mm2", r.edap},
+                  {"edap_used_j_s_mm2", r.edap_used}};
   J events = J::object();
   for (int e = 0; e < kEvents; ++e)
     if (r.events.n[e] != 0) events[to_string(static_cast<Event>(e))] = r.events.n[e];

@@ -69,6 +69,8 @@ struct Report {
   double energy_total_pj = 0;
   ComponentValues area_mm2{};
   double area_total_mm2 = 0;
+  double used_area_mm2 = 0;       // area_total_mm2 less the tiles no layer occupies
+  double used_energy_pj = 0;      // energy_total_pj less those tiles' leakage
   ComponentValues peak_power_mw{};
   double peak_power_total_mw = 0;
   double leakage_mw = 0;
@@ -91,6 +93,7 @@ struct Report {
   double tops_per_w = 0;          // ops / energy
   double tops_per_mm2 = 0;
   double edap = 0;                // energy (J) * latency (s) * area (mm^2)
+  double edap_used = 0;           // used energy (J) * latency (s) * used area (mm^2)
 
   double model_wall_s = 0;
   uint64_t sim_events = 0;

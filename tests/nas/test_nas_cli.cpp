@@ -167,6 +167,17 @@ TEST(NasCli, ProgressWithEtaWithoutATerminal) {
   EXPECT_NE(e.out.find("evaluating 100%"), std::string::npos) << e.out;
 }
 
+// Device noise in training needs the arrays: --arch on the command line gives them.
+TEST(NasCli, TrainWithDeviceNoiseOnTheGivenArch) {
+  const std::string o = tmp("device-noise");
+  Result t = run("train" + kNet + " --arch pcm-8b --dataset idx --data-dir " + data_dir() +
+                 " --hwa device --epochs 1 --threads 1 --no-export -o " + o);
+  ASSERT_EQ(t.code, 0) << t.out;
+  const json j = read_json(o + "/train.json");
+  EXPECT_EQ(j.at("hwa").at("noise_model"), "device");
+  EXPECT_NE(j.at("hwa").at("arch").get<std::string>().find("pcm-8b.toml"), std::string::npos) << j.dump();
+}
+
 TEST(NasCli, BadInputExitsTwoAndWritesNothing) {
   const std::string out = tmp("never.json"), exp = trained() + "/export";
   const std::string data = " --dataset idx --data-dir " + data_dir();

@@ -90,3 +90,15 @@ TEST(Ranking, LeaderboardCsv) {
   for (char c : front.str()) front_lines += c == '\n';
   EXPECT_EQ(front_lines, 1u + 3u);
 }
+
+TEST(Ranking, OneObjectiveFrontIsTheBestAndHypervolumeItsDistanceToTheReference) {
+  Goals g;
+  g.objectives = {{"accuracy", true, 0.5}};
+  g.constraints = {{"area_mm2", -INFINITY, 100}};
+  // Feasible accuracies 0.90, 0.80, 0.85, 0.95 (E is too large, F failed): the front is D alone.
+  EXPECT_EQ(pareto_front(hand_case(), g), (std::vector<size_t>{3}));
+  EXPECT_NEAR(hypervolume(hand_case(), g), 0.95 - 0.5, 1e-12);
+  // Ties for the best are all on the front.
+  EXPECT_EQ(pareto_front({eval(0, 0.9, 1, 1), eval(1, 0.9, 2, 1), eval(2, 0.7, 0, 1)}, g), (std::vector<size_t>{0, 1}));
+  EXPECT_EQ(hypervolume({eval(0, 0.4, 1, 1)}, g), 0);  // worse than the reference
+}

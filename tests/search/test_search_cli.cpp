@@ -5,9 +5,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -87,6 +90,13 @@ TEST(SearchCli, MalformedSpaceIsAnInputErrorAndWritesNothing) {
   EXPECT_EQ(r.code, 2) << r.out;
   EXPECT_NE(r.out.find("constraints.speed"), std::string::npos) << r.out;
   EXPECT_FALSE(fs::exists(dir));
+  // NSGA-II with a single objective.
+  const std::string one = std::string(kCostOnly).substr(0, std::string(kCostOnly).find("[[objective]]")) +
+                          "[[objective]]\nmetric = \"edap\"\nreference = 1.0\n";
+  r = run_tessera("search " + write("bad3.toml", one) + " -o " + dir);
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("bad3.toml:7:8: strategy.impl: nsga2 needs two or more"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(dir));
 }
 
 TEST(SearchCli, CostOnlySearchIsDeterministicResumesAndExports) {
@@ -141,11 +151,87 @@ TEST(SearchCli, CostOnlySearchIsDeterministicResumesAndExports) {
     const auto est = cmds.substr(cmds.find("tessera estimate") + 8, cmds.find('\n', cmds.find("tessera estimate")) - cmds.find("tessera estimate") - 8);
     const std::string cwd = fs::current_path();
     fs::current_path(e.path());
-    auto run = run_tessera(est + " -q");
+    auto run = run_tessera(est + " -q -o est.json");
     fs::current_path(cwd);
-    EXPECT_EQ(run.code, 0) << est << "\n" << run.out;
+    ASSERT_EQ(run.code, 0) << est << "\n" << run.out;
+    EXPECT_NE(est.find("--arch arch.toml"), std::string::npos) << est;
+    // The exported files are the candidate: the same energy as the search measured.
+    const auto cand = nlohmann::json::parse(slurp((e.path() / "candidate.json").string()));
+    const auto rep = nlohmann::json::parse(slurp((e.path() / "est.json").string()));
+    EXPECT_DOUBLE_EQ(rep.at("totals").at("energy_pj").get<double>() * 1e-6, cand.at("metrics").at("energy_uj").get<double>());
   }
   EXPECT_GE(exported, 1);
+  // The search simulated its final front cycle by cycle; export carries the figures.
+  const std::string sim = slurp(b + "/front-simulated.csv");
+  EXPECT_EQ(sim.rfind("id,network,set,latency_ms,sim_latency_ms", 0), 0u) << sim;
+  EXPECT_EQ(std::count(sim.begin(), sim.end(), '\n'), exported + 1) << sim;
+  EXPECT_EQ(sim.find("failed"), std::string::npos) << sim;
+  for (const auto& e : fs::directory_iterator(out))
+    EXPECT_NE(slurp((e.path() / "candidate.json").string()).find("sim_latency_ms"), std::string::npos);
+}
+
+TEST(SearchCli, SuccessiveHalvingTrainsTheBestFurtherAndRereadsFinishedStages) {
+  std::string text = kCostOnly;
+  text.replace(text.find("epochs = 0\ndevice_runs = 0"), 26,
+               "epochs = 2\nmin_epochs = 1\neta = 2\ntrain_images = 200\ntest_images = 200\nhwa_periphery = false\n"
+               "device_runs = 1\ntimes_s = [1]\neval_images = 50\nsimulate_front = false");
+  text.replace(text.find("evaluations = 10"), 16, "evaluations = 4");
+  // One objective, the accuracy on the chip: a rung promotes by its test accuracy.
+  text = text.substr(0, text.find("[[objective]]")) + "[[objective]]\nmetric = \"drift_accuracy\"\nreference = 0.0\n";
+  text.replace(text.find("impl = \"nsga2\""), 14, "impl = \"evolution\"");
+  const std::string space = write("halving.toml", text);
+  const std::string dir = temp_path("halving");
+  auto r = run_tessera("search " + space + " -o " + dir + " -j 2");
+  ASSERT_EQ(r.code, 0) << r.out;
+  auto evals = record(dir);
+  ASSERT_EQ(evals.size(), 4u);
+  // Rung 1 (1 epoch) for all four; the better half by its accuracy trains 2 epochs and is evaluated.
+  std::vector<std::pair<double, std::string>> rung1;
+  std::map<std::string, search::Evaluation> by_key;
+  for (const auto& e : evals) {
+    const std::string cdir = dir + "/candidates/" + search::candidate_hash(e.candidate);
+    const auto j = nlohmann::json::parse(slurp(cdir + "/train-1ep/train.json"));
+    rung1.emplace_back(j.at("test_accuracy").get<double>(), e.candidate.key());
+    by_key[e.candidate.key()] = e;
+  }
+  std::sort(rung1.begin(), rung1.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  for (size_t k = 0; k < rung1.size(); ++k) {
+    const auto& e = by_key.at(rung1[k].second);
+    const std::string cdir = dir + "/candidates/" + search::candidate_hash(e.candidate);
+    if (k < 2) {
+      EXPECT_EQ(e.outcome.status, search::Status::ok) << e.outcome.message;
+      EXPECT_EQ(e.outcome.metrics.at("epochs"), 2);
+      EXPECT_TRUE(fs::exists(cdir + "/train/export/manifest.json"));
+      EXPECT_GT(e.outcome.metrics.count("drift_accuracy"), 0u);
+    } else {
+      EXPECT_EQ(e.outcome.status, search::Status::filtered);
+      EXPECT_NE(e.outcome.message.find("successive halving: stopped after 1 epochs"), std::string::npos) << e.outcome.message;
+      EXPECT_EQ(e.outcome.metrics.at("epochs"), 1);
+      EXPECT_EQ(e.outcome.metrics.at("accuracy"), rung1[k].first);
+      EXPECT_FALSE(fs::exists(cdir + "/train"));
+      EXPECT_FALSE(fs::exists(cdir + "/train-1ep/export"));  // only the full budget exports
+    }
+  }
+  // Lose the record but keep the candidates' files (as a kill between a
+  // stage's end and the row's commit would): the rerun reads every finished
+  // stage back from its report and records the same outcomes.
+  std::map<std::string, fs::file_time_type> logs;
+  for (const auto& f : fs::recursive_directory_iterator(dir + "/candidates"))
+    if (f.path().extension() == ".log") logs[f.path().string()] = fs::last_write_time(f.path());
+  ASSERT_GE(logs.size(), 4u * 2 + 2 * 2);  // estimate and rung 1 of four, rung 2 and evaluate of two
+  for (const char* f : {"/results.sqlite", "/results.sqlite-wal", "/results.sqlite-shm"}) fs::remove(dir + f);
+  r = run_tessera("search " + space + " -o " + dir + " -j 2");
+  ASSERT_EQ(r.code, 0) << r.out;
+  const auto again = record(dir);
+  ASSERT_EQ(again.size(), 4u);
+  for (const auto& e : again) {
+    const auto& before = by_key.at(e.candidate.key());
+    EXPECT_EQ(e.outcome.status, before.outcome.status);
+    EXPECT_EQ(e.outcome.metrics, before.outcome.metrics);
+  }
+  for (const auto& [path, t] : logs) EXPECT_EQ(fs::last_write_time(path), t) << path << " was run again";
 }
 
 TEST(SearchCli, KillNineLosesNoCandidateAndRepeatsNone) {

@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <set>
+
+#include "nas/search/pipeline.hpp"
+#include "nas/search/strategy.hpp"
 
 #include "search_helpers.hpp"
 
@@ -112,6 +116,8 @@ TEST(SearchSpace, MalformedSpacesNameFileLineAndKey) {
       {"set = [\"tile_class.isaac.count=64\"]", "set = [\"chip.nonsense=1\"]", "hardware.set", "arch does not accept"},
       {"metric = \"edap\"", "metric = \"beauty\"", "objective[1].metric", "allowed"},
       {"reference = 4e6", "", "objective[1].reference", "required"},
+      {"widths = [8, 16]", "widths = [8, 16]\nlayer_widths = [8, 8, 8]", "network.layer_widths", "not both"},
+      {"widths = [8, 16]", "layer_widths = [8, 8]", "network.layer_widths", "one width per layer"},
   };
   for (const auto& c : cases) {
     InputError e = error_of(replace(kSpace, c.from, c.to));
@@ -120,6 +126,24 @@ TEST(SearchSpace, MalformedSpacesNameFileLineAndKey) {
     EXPECT_EQ(e.key(), c.key) << c.to << ": " << e.what();
     EXPECT_NE(std::string(e.what()).find(c.says), std::string::npos) << e.what();
   }
+}
+
+TEST(SearchSpace, FixedLayerWidthsLeaveOnlyKernelGenes) {
+  const SearchSpace sp = space_from(replace(kSpace, "widths = [8, 16]", "layer_widths = [16, 32, 64]"));
+  std::vector<std::string> names;
+  for (const auto& g : sp.genes()) names.push_back(g.name);
+  // depth, one kernel per layer of the deepest network, then the hardware genes.
+  EXPECT_EQ(names[0], "depth");
+  EXPECT_EQ(names[1], "kernel1");
+  EXPECT_EQ(names[2], "kernel2");
+  EXPECT_EQ(names[3], "kernel3");
+  EXPECT_EQ(names[4], "tile_class.isaac.adc.bits");
+  Genome g(sp.genes().size(), 0);
+  g[0] = 0;  // depth 2
+  g[1] = 2;  // kernel 7
+  EXPECT_EQ(sp.decode(g).net, "cnn:kernels=7-3,widths=16-32,input=1x28x28,classes=10");
+  g[0] = 1;  // depth 3
+  EXPECT_EQ(sp.decode(g).net, "cnn:kernels=7-3-3,widths=16-32-64,input=1x28x28,classes=10");
 }
 
 TEST(SearchSpace, ConstraintsAreRead) {
@@ -142,4 +166,24 @@ min = -0.01
     e = x;
   }
   EXPECT_EQ(e.key(), "constraints.speed");
+}
+
+TEST(SearchSpace, EveryShippedSearchFileLoads) {
+  // configs/nas holds training configs and search files; the search files
+  // (those with a [search] table) must load as the command reads them.
+  int loaded = 0;
+  for (const auto& f : std::filesystem::directory_iterator(std::string(TESSERA_SOURCE_DIR) + "/configs/nas")) {
+    io::Document d = io::Document::from_file(f.path().string());
+    io::Section root = d.root();
+    if (!root.has("search")) continue;
+    SCOPED_TRACE(f.path().string());
+    EXPECT_NO_THROW({
+      SearchSpace::load(root, resolve);
+      Goals::load(root);
+      EvaluationPlan::load(root.table("evaluation", ""));
+      make_strategy(root.table("strategy", ""));
+    });
+    ++loaded;
+  }
+  EXPECT_GE(loaded, 8);
 }
