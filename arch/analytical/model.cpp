@@ -57,6 +57,16 @@ int64_t layer_latency(const HostPipeline& p, int64_t positions) {
   return positions > 0 ? sum + (positions - 1) * bottleneck : 0;
 }
 
+int64_t offchip_interval(const Program& prog) {
+  const int64_t in = prog.input_rows_at.empty() || prog.input_rows_at[0].empty() ? 0 : prog.input_rows_at[0].back();
+  int64_t out = 0;
+  const int host = prog.output_layer >= 0 ? prog.host_of_layer[prog.output_layer] : -1;
+  if (host >= 0)
+    for (const auto& rt : prog.hosts[host].sends)
+      if (rt.dst_tile < 0) out += rt.rows * offchip_cycles(prog, rt.bits_per_row);
+  return std::max(in, out);
+}
+
 EventCounts host_events(const ArchConfig& arch, const Network& net, const Program& prog, const HostProgram& h) {
   EventCounts e;
   for (const auto& t : h.tiles) {

@@ -22,6 +22,11 @@ HostPipeline host_pipeline(const ArchConfig& arch, const HostProgram& h);
 // Standalone latency of a layer: sum of latencies + (positions - 1) * bottleneck.
 int64_t layer_latency(const HostPipeline& p, int64_t positions);
 
+// Cycles the off-chip interface is busy per image: bringing the image in, or
+// sending the output out, whichever is longer. Images cannot follow each
+// other faster than this.
+int64_t offchip_interval(const Program& prog);
+
 // Events of one host for the whole inference (tiles, partial sums, row sends).
 EventCounts host_events(const ArchConfig& arch, const Network& net, const Program& prog, const HostProgram& h);
 

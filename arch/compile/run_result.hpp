@@ -55,6 +55,14 @@ struct RunResult {
   uint64_t sim_events = 0;       // model events handled: stage starts and completions, arrivals, grants
   uint64_t sim_activations = 0;  // SystemC process evaluations
   std::vector<LinkStat> links;
+  // A stream of images (simulation with more than one): cycles is image 0's
+  // latency, events and busy/stall cycles are means per image.
+  int images = 1;
+  std::vector<int64_t> image_end;  // per image: its last output bit (first input bit of image 0 at cycle 0)
+  // Measured steady-state interval between consecutive images' outputs
+  // (sc::steady_interval: the middle of the stream, without the first and
+  // the last image); 0 when fewer than two images ran.
+  double interval_cycles = 0;
 };
 
 }  // namespace tessera

@@ -18,13 +18,13 @@
 
 namespace tessera::sc {
 
-// The off-chip interface: releases the image row by row at its bandwidth and
-// serialises the outputs leaving the chip.
+// The off-chip interface: releases the image row by row at its bandwidth (a
+// stream of images back to back) and serialises the outputs leaving the chip.
 class OffChip : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(OffChip);
   OffChip(sc_core::sc_module_name name, Chip& chip, Mode mode, sc_core::sc_clock* clk);
-  void output(int64_t bits, int64_t arrival);
+  void output(int64_t bits, int64_t arrival, int image);
   int64_t done_at() const { return out_free_; }
   int64_t outputs() const { return outputs_; }
   uint64_t activations() const { return activations_; }
@@ -34,7 +34,7 @@ class OffChip : public sc_core::sc_module {
   void release();
   Chip& chip_;
   Waker waker_;
-  int64_t per_row_ = 1, next_row_ = 0, rows_ = 0;
+  int64_t image_period_ = 0;  // cycles the interface takes to bring in one image
   int64_t out_free_ = 0, outputs_ = 0;
   uint64_t seq_ = 0;
   uint64_t activations_ = 0;
@@ -45,6 +45,7 @@ struct SimOptions {
   Mode mode = Mode::Event;
   bool record_intervals = false;  // for traces and VCD
   int64_t watchdog_cycles = 0;    // clocked mode: stop after this many cycles without progress (0: 10x the analytical estimate)
+  int images = 1;                 // a stream of this many images, back to back at the off-chip interface
   FunctionalHooks* hooks = nullptr;  // functional mode: values computed as the simulation moves them (null: timing only)
 };
 
@@ -62,18 +63,19 @@ class Chip : public sc_core::sc_module {
   Tile* tile(int host, int tile_id);  // null if that host has no such tile
   const std::vector<Tile*>& host_tiles(int host) const { return host_tiles_[host]; }
   Mode mode() const { return opt_.mode; }
+  int images() const { return opt_.images; }
   FunctionalHooks* hooks() const { return opt_.hooks; }
 
   // Sends `bits` of `layer`'s row `row` from tile `src` (-1: off chip) as transfer `rt`.
   // `from`: the sending tile (null for the off-chip interface), charged with any wait for line-buffer space.
   void send_row(const RowTransfer& rt, int src_tile, int64_t row, int64_t ready, uint64_t seq, EventCounts& charge,
                 Tile* from = nullptr);
-  // A tile has finished all its positions at `cycle`.
-  void tile_done(int host, int64_t cycle);
+  // A tile has finished all its positions of image `image` at `cycle`.
+  void tile_done(int host, int image, int64_t cycle);
   // A home tile of `host` has completed row `y`; the functional hooks hear of
   // the row once every home tile (all replicas) has.
   void home_row_done(int host, int64_t y);
-  void output_done(int64_t cycle);
+  void output_done(int image, int64_t cycle);
 
   bool finished() const;
   RunResult result() const;
@@ -93,10 +95,13 @@ class Chip : public sc_core::sc_module {
   std::map<std::pair<int, int>, Tile*> by_key_;  // (host, tile) -> tile
   std::vector<std::vector<Tile*>> host_tiles_;
   std::vector<int> host_order_, order_pos_;
-  std::vector<int> tiles_left_;
-  std::vector<int64_t> host_end_;
-  int outputs_expected_ = 0, outputs_seen_ = 0;
-  int64_t end_cycle_ = 0;
+  void open_host(int host, int image, int64_t cycle);
+  std::vector<int64_t> image_ends() const;  // per image: its last output bit or position
+  std::vector<std::vector<int>> tiles_left_;      // [host][image]: tiles still working on it
+  std::vector<std::vector<int64_t>> host_end_;    // [host][image]
+  int outputs_expected_ = 0;                      // per image
+  std::vector<int> outputs_seen_;                 // per image
+  std::vector<int64_t> output_end_;               // per image: last output bit
   int64_t last_progress_ = 0, progress_mark_ = 0;
   int64_t output_space_wait_ = 0;
   bool stalled_ = false;
@@ -106,6 +111,13 @@ class Chip : public sc_core::sc_module {
   friend class OffChip;
 };
 
+
+// The measured steady-state interval of a stream from its images' end
+// cycles. The first image has no predecessor (it starts into an empty chip)
+// and the last none after it (nothing competes with it), so their intervals
+// are not the steady state: with n >= 4 images, the mean interval from image
+// max(1, (n-1)/2) to image n-2; with 2 or 3, the last interval; 0 for fewer.
+double steady_interval(const std::vector<int64_t>& image_end);
 
 // Elaborates the chip, runs the simulation and returns its result. One per process.
 RunResult simulate_chip(const Network& net, const ArchConfig& arch, const Program& prog, const SimOptions& opt,

@@ -23,8 +23,12 @@ Tile::Tile(sc_core::sc_module_name name, Chip& chip, int host, int index, Mode m
   buffer_ = std::make_unique<Buffer>("buffer", buf, mode, clk);
   cols_ = host_.cols_of_replica(prog_.replica);
   rows_ = host_.out_rows;
-  total_ = cols_ * rows_;
-  row_done_.assign(rows_, 0);
+  const int images = chip.images();
+  per_image_ = cols_ * rows_;
+  total_ = per_image_ * images;
+  gates_.assign(images, 0);
+  image_end_.assign(images, 0);
+  row_done_.assign(rows_ * images, 0);
   sent_rows_.assign(host_.sends.size(), 0);
   // The ADC share of each mvm: input cycles x (conversion - read) when conversions are slower.
   if (!host_.on_ap) {
@@ -38,24 +42,28 @@ Tile::Tile(sc_core::sc_module_name name, Chip& chip, int host, int index, Mode m
     Stream s;
     s.layer = layer;
     const Layer& l = chip.net().layers[layer];
-    s.got.assign(l.out.h, 0);
     const bool from_input = chip.prog().host_of_layer[layer] < 0 || l.type == LayerType::Input;
     const auto& sends = from_input ? chip.prog().input_sends : chip.prog().hosts[chip.prog().host_of_layer[layer]].sends;
     for (const auto& rt : sends) {
       if (rt.layer != layer || rt.dst_tile != prog_.tile) continue;
+      // Rows are numbered on across images with one stride: every sender sends the same rows.
+      sc_assert(s.expected == 0 || s.rows == rt.rows);
       s.expected++;
       s.row_bits += rt.bits_per_row;
-      s.rows = std::max(s.rows, rt.rows);
+      s.rows = rt.rows;
     }
+    s.got.assign(s.rows * images, 0);
     streams_.push_back(s);
   };
   add_stream(host_.input_layer);
   if (prog_.home)
     for (const auto& rn : host_.post_needs) add_stream(rn.layer);
   // Line-buffer space for the input stream (the program decided whether it is
-  // flow-controlled and checked that the live rows fit).
+  // flow-controlled and checked that the live rows fit). A stream of images
+  // is always flow-controlled: a buffer that holds one image's input need not
+  // hold the next one's too.
   buffer_->set_space(int64_t(buf.bytes * 8));
-  streams_[0].flow = prog_.line_buffered;
+  streams_[0].flow = prog_.line_buffered || images > 1;
   SC_METHOD(step);
   if (mode == Mode::Event) sensitive << waker_.event();
   else sensitive << clk->posedge_event();
@@ -90,8 +98,8 @@ void Tile::psum_arrived(int64_t pos, int64_t at) {
   waker_.at(at);
 }
 
-void Tile::open_gate(int64_t cycle) {
-  gate_ = cycle;
+void Tile::open_gate(int image, int64_t cycle) {
+  gates_[image] = cycle;
   waker_.at(cycle);
 }
 
@@ -157,9 +165,14 @@ void Tile::step() {
     last_end_ = std::max(last_end_, end);
     const int64_t y = row_of(pos);
     if (++row_done_[y] == cols_) {
-      while (rows_complete_ < rows_ && row_done_[rows_complete_] == cols_) finish_row(rows_complete_++, t);
+      while (rows_complete_ < int64_t(row_done_.size()) && row_done_[rows_complete_] == cols_)
+        finish_row(rows_complete_++, t);
     }
-    if (completed_ == total_) chip_.tile_done(host_index_, end);
+    if (completed_ % per_image_ == 0) {
+      const int64_t image = completed_ / per_image_ - 1;
+      image_end_[image] = last_end_;
+      chip_.tile_done(host_index_, int(image), end);
+    }
   }
 
   if (mode_ == Mode::Clocked) return;
@@ -172,7 +185,7 @@ void Tile::step() {
   if (!reduce_q_.empty()) consider(std::max(reduce_q_.front().ready, reduce_free_));
   if (!post_q_.empty()) consider(std::max(post_q_.front().ready, post_free_));
   if (!done_q_.empty()) consider(done_q_.front().ready);
-  if (next_fetch_ < total_ && !fetch_waiting_) consider(std::max(fetch_free_, gate_));
+  if (next_fetch_ < total_ && !fetch_waiting_) consider(std::max(fetch_free_, gates_[image_of(next_fetch_)]));
   for (const auto& s : streams_)
     for (const auto& a : s.arrivals) consider(a.first);
   for (const auto& p : psum_pending_) consider(p.first);
@@ -183,8 +196,8 @@ void Tile::start_stages(int64_t t) {
   const HostProgram& h = host_;
   const Stream& in = streams_[0];
   // fetch: one request at a time, rows of the window present, server free.
-  if (!fetch_waiting_ && next_fetch_ < total_ && fetch_free_ <= t && gate_ <= t &&
-      in.complete >= h.fetch_need[row_of(next_fetch_)]) {
+  if (!fetch_waiting_ && next_fetch_ < total_ && fetch_free_ <= t && gates_[image_of(next_fetch_)] <= t &&
+      has_rows(in, image_of(next_fetch_), h.fetch_need[local_row(row_of(next_fetch_))])) {
     fetch_waiting_ = true;
     ++handled_;
     fetch_requested_at_ = t;
@@ -204,10 +217,10 @@ void Tile::start_stages(int64_t t) {
       mvm_q_.push_back({pos, g + f.latency});
       // Rows no later window reads are returned to the line buffer when this fetch ends.
       Stream& s = streams_[0];
-      const int64_t y = row_of(pos);
+      const int64_t y = local_row(row_of(pos));
       if (s.flow && (pos + 1) % cols_ == 0) {
-        // After the last group: every row sent here (no reservation outlives the stream).
-        const int64_t keep_from = y + 1 < rows_ ? host_.keep_from[y + 1] : s.rows;
+        // After the last group: every row of the image sent here (no reservation outlives the stream).
+        const int64_t keep_from = image_of(pos) * s.rows + (y + 1 < rows_ ? host_.keep_from[y + 1] : s.rows);
         if (keep_from > s.released) {
           buffer_->release((keep_from - s.released) * s.row_bits, g + f.occupancy);
           s.released = keep_from;
@@ -285,11 +298,11 @@ void Tile::start_stages(int64_t t) {
   // post: remote operands of the hosted layers present.
   while (!post_q_.empty() && post_q_.front().ready <= t && post_free_ <= t) {
     const Item it = post_q_.front();
-    const int64_t y = row_of(it.pos);
+    const int64_t y = local_row(row_of(it.pos));
     bool ok = true;
     for (size_t k = 0; k < h.post_needs.size(); ++k) {
       const Stream* s = stream(h.post_needs[k].layer);
-      if (s->complete < h.post_needs[k].rows[y]) ok = false;
+      if (!has_rows(*s, image_of(it.pos), h.post_needs[k].rows[y])) ok = false;
     }
     if (!ok) break;
     add_stall(StallCause::Dependency, std::max(it.ready, post_free_), t);
@@ -305,7 +318,7 @@ void Tile::start_stages(int64_t t) {
 void Tile::finish_row(int64_t y, int64_t t) {
   if (!prog_.home) return;
   // Before the rows leave: the functional values of the row exist by the time they are sent.
-  chip_.home_row_done(host_index_, y);
+  chip_.home_row_done(host_index_, local_row(y));
   send_rows(t);
 }
 
@@ -315,7 +328,9 @@ void Tile::send_rows(int64_t t) {
   for (size_t i = 0; i < h.sends.size(); ++i) {
     const RowTransfer& rt = h.sends[i];
     if (rt.src_tile != prog_.tile) continue;
-    const int64_t done = std::min(rt.rows, h.rows_done(rt.layer, rows_complete_ - 1));
+    // Rows over the stream: image k's rows of the layer follow image k - 1's.
+    const int64_t image = (rows_complete_ - 1) / rows_;
+    const int64_t done = image * rt.rows + std::min(rt.rows, h.rows_done(rt.layer, local_row(rows_complete_ - 1)));
     for (int64_t z = sent_rows_[i]; z < done; ++z) chip_.send_row(rt, prog_.tile, z, t, seq_++, events, this);
     sent_rows_[i] = std::max(sent_rows_[i], done);
   }
@@ -323,41 +338,48 @@ void Tile::send_rows(int64_t t) {
 
 std::string Tile::describe_state() const {
   std::string s = "next fetch " + std::to_string(next_fetch_);
-  if (next_fetch_ < total_) s += " needs " + std::to_string(host_.fetch_need[row_of(next_fetch_)]) + " input rows";
+  if (next_fetch_ < total_)
+    s += " (image " + std::to_string(image_of(next_fetch_)) + ") needs " +
+         std::to_string(host_.fetch_need[local_row(row_of(next_fetch_))]) + " input rows of its image";
   for (const auto& st : streams_)
     s += "; layer " + std::to_string(st.layer) + " rows complete " + std::to_string(st.complete) + "/" +
          std::to_string(st.got.size()) + (st.flow ? " (flow-controlled)" : "");
   return s;
 }
 
+// A stream of images reports what one inference did: counts are means per
+// image, times those of image 0 (the simulation's cost, activations, is the run's).
 void Tile::write_stats(stats::Group& g) const {
-  g.scalar("positions", "output positions processed").value = double(completed_);
+  const double per = 1.0 / double(gates_.size());
+  const int64_t end0 = image_end_[0];
+  g.scalar("positions", "output positions processed").value = double(completed_) * per;
   g.scalar("first_start_cycle", "first fetch").value = double(first_start_);
-  g.scalar("last_end_cycle", "last position complete").value = double(last_end_);
+  g.scalar("last_end_cycle", "last position complete").value = double(end0);
   g.scalar("activations", "controller evaluations").value = double(activations_);
   for (int s = 0; s < kStages; ++s) {
     auto& sg = g.child(to_string(static_cast<Stage>(s)));
-    sg.scalar("busy_cycles", "cycles the stage was busy").value = double(busy[s]);
-    const int64_t span = last_end_ - std::max<int64_t>(0, first_start_);
-    sg.scalar("utilisation", "busy / (last end - first start)").value = span > 0 ? double(busy[s]) / double(span) : 0;
+    sg.scalar("busy_cycles", "cycles the stage was busy").value = double(busy[s]) * per;
+    const int64_t span = end0 - std::max<int64_t>(0, first_start_);
+    sg.scalar("utilisation", "busy / (last end - first start)").value = span > 0 ? double(busy[s]) * per / double(span) : 0;
   }
   std::vector<std::string> causes;
   for (int c = 0; c < kStallCauses; ++c) causes.push_back(to_string(static_cast<StallCause>(c)));
   auto& v = g.vector("stall_cycles", "cycles stages waited, by cause", causes);
-  for (int c = 0; c < kStallCauses; ++c) v.values[c] = double(stall[c]);
+  for (int c = 0; c < kStallCauses; ++c) v.values[c] = double(stall[c]) * per;
   auto& b = g.child("buffer");
-  b.scalar("port_busy_cycles", "").value = double(buffer_->port_busy);
-  b.scalar("port_contention_cycles", "").value = double(buffer_->port_contention);
-  b.scalar("space_wait_cycles", "").value = double(buffer_->space_waits);
+  b.scalar("port_busy_cycles", "").value = double(buffer_->port_busy) * per;
+  b.scalar("port_contention_cycles", "").value = double(buffer_->port_contention) * per;
+  b.scalar("space_wait_cycles", "").value = double(buffer_->space_waits) * per;
   g.scalar("incoming_network_wait_cycles", "cycles incoming rows waited for links and the write port").value =
-      double(incoming_wait);
+      double(incoming_wait) * per;
+  const EventCounts events = this->events.scaled(per);
   auto& e = g.child("events");
   for (int i = 0; i < kEvents; ++i)
     if (events.n[i] != 0) e.scalar(to_string(static_cast<Event>(i)), "").value = events.n[i];
 
   // The tile's units (modelled inside the controller), as the hardware names them.
   const ArchConfig& a = chip_.arch();
-  const int64_t span = std::max<int64_t>(1, last_end_ - std::max<int64_t>(0, first_start_));
+  const int64_t span = std::max<int64_t>(1, end0 - std::max<int64_t>(0, first_start_));
   auto unit = [&](const char* name, double ops, double ops_per_cycle) {
     auto& u = g.child(name);
     u.scalar("operations", "").value = ops;
@@ -369,7 +391,7 @@ void Tile::write_stats(stats::Group& g) const {
   if (host_.on_ap) {
     const ApClassParams& ac = a.ap_class(host_.tile_class);
     unit("cam", events[Event::ApCompare] + events[Event::ApWrite], 0);
-    g.child("cam").scalar("busy_cycles", "compute stage").value = double(busy[static_cast<int>(Stage::Mvm)]);
+    g.child("cam").scalar("busy_cycles", "compute stage").value = double(busy[static_cast<int>(Stage::Mvm)]) * per;
     unit("racetrack", events[Event::RtmShift] + events[Event::RtmRead] + events[Event::RtmWrite], 0);
     unit("activation", events[Event::ActivationOp], ac.activation.throughput());
     unit("pooling", events[Event::PoolOp], ac.pooling.throughput());

@@ -47,8 +47,9 @@ class Tile : public sc_core::sc_module {
   void row_arrived(int layer, int64_t row, int64_t at);
   // A partial sum for position `pos` arrived at cycle `at`.
   void psum_arrived(int64_t pos, int64_t at);
-  // Layer schedule and weight-reload rounds: the tile may not fetch before `cycle`.
-  void open_gate(int64_t cycle);
+  // Layer schedule and weight-reload rounds: the tile may not fetch positions
+  // of image `image` before `cycle`.
+  void open_gate(int image, int64_t cycle);
   // Line-buffer flow control for a stream into this tile.
   Buffer& buffer() { return *buffer_; }
   bool flow_controlled(int layer) const;
@@ -63,6 +64,7 @@ class Tile : public sc_core::sc_module {
   std::string describe_state() const;  // for stall diagnostics
   int64_t first_start() const { return first_start_; }
   int64_t last_end() const { return last_end_; }
+  int64_t image_end(int image) const { return image_end_[image]; }  // last position of that image complete
   const TileProgram& program() const { return prog_; }
   const std::vector<Interval>& intervals(Stage s) const { return intervals_[static_cast<int>(s)]; }
   const std::vector<Interval>& stall_intervals(StallCause c) const { return stall_intervals_[static_cast<int>(c)]; }
@@ -87,7 +89,7 @@ class Tile : public sc_core::sc_module {
     std::vector<int> got;          // per row
     int64_t complete = 0;          // leading rows complete
     int64_t row_bits = 0;          // bits of one row for this tile (all senders)
-    int64_t rows = 0;              // leading rows sent here (those the readers on this tile read)
+    int64_t rows = 0;              // leading rows sent here per image (those the readers on this tile read)
     std::vector<std::pair<int64_t, int64_t>> arrivals;  // (cycle, row) pending
     bool flow = false;             // sends reserve space first
     int64_t released = 0;          // rows whose space was returned
@@ -97,7 +99,16 @@ class Tile : public sc_core::sc_module {
   void finish_row(int64_t y, int64_t t);
   void send_rows(int64_t t);
   Stream* stream(int layer);
-  int64_t row_of(int64_t pos) const { return pos / cols_; }
+  // A stream of images: positions, rows and stream rows are numbered on
+  // across images (image k's row y is row k * rows + y), so every queue and
+  // counter serves a stream as it serves one image.
+  int64_t row_of(int64_t pos) const { return pos / cols_; }        // row over the stream
+  int64_t image_of(int64_t pos) const { return pos / per_image_; }
+  int64_t local_row(int64_t row) const { return row % rows_; }    // row within its image
+  // Leading rows `need` of image `image` of stream `s` are complete here.
+  static bool has_rows(const Stream& s, int64_t image, int64_t need) {
+    return s.expected == 0 || s.complete >= image * s.rows + need;
+  }
   void mark(Stage s, int64_t start, int64_t end);
   void add_stall(StallCause c, int64_t from, int64_t to);
 
@@ -112,7 +123,8 @@ class Tile : public sc_core::sc_module {
   bool record_;
 
   int64_t cols_ = 0, rows_ = 0, total_ = 0;
-  int64_t gate_ = 0;
+  int64_t per_image_ = 0;           // positions of one image
+  std::vector<int64_t> gates_;      // per image: first cycle its positions may fetch
   // fetch
   int64_t next_fetch_ = 0;
   bool fetch_waiting_ = false;
@@ -133,6 +145,7 @@ class Tile : public sc_core::sc_module {
   std::vector<int64_t> sent_rows_;  // per send (host.sends index): rows sent
   int64_t completed_ = 0;
   int64_t first_start_ = -1, last_end_ = 0;
+  std::vector<int64_t> image_end_;  // per image
   int64_t adc_stall_per_position_ = 0;
   std::array<std::vector<Interval>, kStages> intervals_;
   std::array<std::vector<Interval>, kStallCauses> stall_intervals_;

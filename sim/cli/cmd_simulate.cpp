@@ -14,12 +14,26 @@
 #include "sim/report/report.hpp"
 #include "sim/run/functional.hpp"
 #include "sim/run/simulate.hpp"
+#include "sim/run/stream_limits.hpp"
 #include "workloads/datasets/dataset.hpp"
 #include "workloads/io/npy.hpp"
 
 namespace tessera::cli {
 
 namespace {
+
+void stream_option(po::options_description& d, int64_t& images) {
+  d.add_options()("stream", po::value(&images)->default_value(1),
+                  "simulate N images back to back and measure the steady-state interval between their outputs "
+                  "(throughput_fps); 1: one image, throughput from the formula");
+}
+
+int check_stream(int64_t images) {
+  if (images < 1 || images > kMaxStreamImages)
+    throw InputError({"command line", 0, 0}, "--stream",
+                     "must be between 1 and " + std::to_string(kMaxStreamImages) + " images, got " + std::to_string(images));
+  return int(images);
+}
 
 void common_options(po::options_description& d, std::string& net, std::string& arch, std::vector<std::string>& sets) {
   d.add_options()("help,h", "this help")
@@ -33,10 +47,11 @@ void common_options(po::options_description& d, std::string& net, std::string& a
 int cmd_simulate(const Args& args) {
   po::options_description desc("simulate options");
   std::string net, arch, out, csv, trace, vcd_file, output_npy, dataset, data_dir;
-  int64_t images = 0;
+  int64_t images = 0, stream = 1;
   std::vector<std::string> sets;
   FunctionalOptions fopt;
   common_options(desc, net, arch, sets);
+  stream_option(desc, stream);
   desc.add_options()("output,o", po::value(&out), "write the JSON report (with statistics) here")
       ("csv", po::value(&csv), "write per-layer figures as CSV here")
       ("trace", po::value(&trace), "write a Chrome trace-event file (Perfetto, chrome://tracing)")
@@ -56,7 +71,7 @@ int cmd_simulate(const Args& args) {
   po::variables_map vm;
   if (!parse(args, desc, vm,
              "tessera simulate --net NAME|FILE [--arch FILE] [--set k=v]... [-o report.json] [--csv layers.csv] "
-             "[--trace trace.json] [--vcd waves.vcd] [--clocked] [--functional [--weights DIR] [--input FILE.npy] "
+             "[--trace trace.json] [--vcd waves.vcd] [--clocked] [--stream N] [--functional [--weights DIR] [--input FILE.npy] "
              "[--seed N] [--t-inference S] [--output-npy FILE] [--drift-compensation] "
              "[--dataset NAME [--data-dir DIR] [--images N]]]"))
     return 0;
@@ -67,6 +82,9 @@ int cmd_simulate(const Args& args) {
   if (vm.count("input") && vm.count("dataset"))
     throw InputError({"command line", 0, 0}, "--input", "give either --input or --dataset");
   if (images < 0) throw InputError({"command line", 0, 0}, "--images", "must not be negative");
+  const int stream_images = check_stream(stream);
+  if (functional && stream_images > 1)
+    throw InputError({"command line", 0, 0}, "--stream", "the functional mode simulates one image (--stream 1)");
   fopt.drift_compensation = vm.count("drift-compensation") > 0;
   check_output_paths({out, csv, trace, vcd_file, output_npy});
   Inputs in = load_inputs(net, arch, sets);
@@ -87,7 +105,7 @@ int cmd_simulate(const Args& args) {
   std::unique_ptr<FunctionalRun> fun = functional ? prepare_functional(in.net, in.arch, map, prog, fopt) : nullptr;
   const bool record = !trace.empty() || !vcd_file.empty();
   SimRun run = run_simulation(in.net, in.arch, prog, vm.count("clocked") ? sc::Mode::Clocked : sc::Mode::Event, record,
-                              fun ? fun->datapath.get() : nullptr);
+                              fun ? fun->datapath.get() : nullptr, stream_images);
   if (fun) finish_functional(*fun);
   Report rep = build_report(in.net, in.arch, map, prog, cost, run.result);
   std::string stats;
@@ -106,7 +124,9 @@ int cmd_simulate(const Args& args) {
   if (!out.empty()) write_json(rep, json);
   if (!csv.empty()) write_layers_csv(rep, table);
   std::string trace_text = trace.empty() ? "" : chrome_trace(run.activity, in.arch.clock_ghz);
-  std::string vcd_text = vcd_file.empty() ? "" : vcd(run.activity, run.result.cycles, in.arch.clock_ghz);
+  // A stream's waves run to its last image's end.
+  const int64_t end = run.result.image_end.empty() ? run.result.cycles : run.result.image_end.back();
+  std::string vcd_text = vcd_file.empty() ? "" : vcd(run.activity, end, in.arch.clock_ghz);
   std::string npy_text;
   if (fun && !output_npy.empty()) {
     const std::vector<double>& logits = fun->logits;
@@ -132,17 +152,21 @@ int cmd_compare(const Args& args) {
   po::options_description desc("compare options");
   std::string net, arch, out;
   std::vector<std::string> sets;
+  int64_t stream = 1;
   common_options(desc, net, arch, sets);
-  desc.add_options()("output,o", po::value(&out), "write the comparison as JSON here");
+  stream_option(desc, stream);
+  desc.add_options()("output,o", po::value(&out), "write the comparison as JSON here")("quiet,q", "no console table");
   po::variables_map vm;
-  if (!parse(args, desc, vm, "tessera compare --net NAME|FILE [--arch FILE] [--set k=v]... [-o compare.json]")) return 0;
+  if (!parse(args, desc, vm, "tessera compare --net NAME|FILE [--arch FILE] [--set k=v]... [--stream N] [-o compare.json] [-q]"))
+    return 0;
+  const int stream_images = check_stream(stream);
   check_output_paths({out});
   Inputs in = load_inputs(net, arch, sets);
   Mapping map = map_network(in.net, in.arch);
   Program prog = compile(in.net, in.arch, map);
   CostTable cost(in.arch);
   RunResult ana = analytical_run(in.net, in.arch, prog);
-  SimRun sim = run_simulation(in.net, in.arch, prog, sc::Mode::Event, false);
+  SimRun sim = run_simulation(in.net, in.arch, prog, sc::Mode::Event, false, nullptr, stream_images);
   Report ra = build_report(in.net, in.arch, map, prog, cost, ana);
   Report rs = build_report(in.net, in.arch, map, prog, cost, sim.result);
 
@@ -170,7 +194,9 @@ int cmd_compare(const Args& args) {
     return to_string(best);
   };
   auto rel = [](double a, double b) { return b == 0 ? 0.0 : (a - b) / b; };
-  std::cout << fmt::format("{:<22} {:>12} {:>12} {:>8} {:>12} {:>9}  {}\n", "layer", "analytical", "simulated", "error",
+  std::ostringstream unused;
+  std::ostream& console = vm.count("quiet") ? unused : std::cout;
+  console << fmt::format("{:<22} {:>12} {:>12} {:>8} {:>12} {:>9}  {}\n", "layer", "analytical", "simulated", "error",
                            "energy err", "", "dominant cause of the difference");
   nlohmann::ordered_json layers = nlohmann::ordered_json::array();
   for (size_t i = 0; i < prog.hosts.size(); ++i) {
@@ -178,7 +204,7 @@ int cmd_compare(const Args& args) {
     const auto& s = sim.result.hosts[i];
     double e = rel(rs.layers[i].energy_total_pj, ra.layers[i].energy_total_pj);
     std::string c = cause(i);
-    std::cout << fmt::format("{:<22} {:>12} {:>12} {:>7.2f}% {:>11.2g}%  {:>9}  {}\n", rs.layers[i].name, a.end, s.end,
+    console << fmt::format("{:<22} {:>12} {:>12} {:>7.2f}% {:>11.2g}%  {:>9}  {}\n", rs.layers[i].name, a.end, s.end,
                              100 * rel(double(s.end), double(a.end)), 100 * e, "", c);
     layers.push_back({{"name", rs.layers[i].name},
                       {"analytical_end_cycle", a.end},
@@ -191,11 +217,17 @@ int cmd_compare(const Args& args) {
   }
   double lat_err = rel(double(rs.cycles), double(ra.cycles));
   double en_err = rel(rs.energy_total_pj, ra.energy_total_pj);
-  std::cout << fmt::format("\ntotal latency: analytical {} cycles, simulated {} cycles, error {:.3f}%\n", ra.cycles, rs.cycles,
+  console << fmt::format("\ntotal latency: analytical {} cycles, simulated {} cycles, error {:.3f}%\n", ra.cycles, rs.cycles,
                            100 * lat_err);
-  std::cout << fmt::format("total energy:  analytical {:.6g} pJ, simulated {:.6g} pJ, error {:.3g}% (leakage follows latency)\n",
+  console << fmt::format("total energy:  analytical {:.6g} pJ, simulated {:.6g} pJ, error {:.3g}% (leakage follows latency)\n",
                            ra.energy_total_pj, rs.energy_total_pj, 100 * en_err);
-  std::cout << fmt::format("model time:    analytical {:.3g} s, simulation {:.3g} s\n", ra.model_wall_s, rs.model_wall_s);
+  // The interval between images: the analytical formula against the simulated stream's measurement.
+  const double int_err = rel(rs.interval_cycles, ra.interval_cycles);
+  if (rs.interval_measured)
+    console << fmt::format("interval:      analytical {:.6g} cycles (formula), simulated {:.6g} cycles over {} images, "
+                             "error {:.3f}%\n",
+                             ra.interval_cycles, rs.interval_cycles, rs.images, 100 * int_err);
+  console << fmt::format("model time:    analytical {:.3g} s, simulation {:.3g} s\n", ra.model_wall_s, rs.model_wall_s);
   if (!out.empty()) {
     nlohmann::ordered_json j = {{"schema", "tessera.compare/1"},
                                 {"network", in.net.name},
@@ -206,6 +238,12 @@ int cmd_compare(const Args& args) {
                                 {"analytical_energy_pj", ra.energy_total_pj},
                                 {"simulated_energy_pj", rs.energy_total_pj},
                                 {"energy_error", en_err},
+                                {"images", rs.images},
+                                {"analytical_interval_cycles", ra.interval_cycles},
+                                {"simulated_interval_cycles", rs.interval_measured ? nlohmann::ordered_json(rs.interval_cycles)
+                                                                                   : nlohmann::ordered_json()},
+                                {"interval_error", rs.interval_measured ? nlohmann::ordered_json(int_err)
+                                                                        : nlohmann::ordered_json()},
                                 {"layers", layers}};
     write_file_atomic(out, j.dump(2) + "\n");
   }

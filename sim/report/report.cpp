@@ -125,10 +125,18 @@ Report build_report(const Network& net, const ArchConfig& arch, const Mapping& m
   r.weights = net.weights();
   r.ops = 2.0 * double(r.macs);
   r.latency_fps = r.latency_s > 0 ? 1.0 / r.latency_s : 0;
-  r.throughput_fps = arch.mapping.schedule == "layer" ? r.latency_fps : arch.clock_ghz * 1e9 / double(slowest);
+  // Pipelined: the slowest layer, unless the off-chip interface is slower still.
+  slowest = std::max(slowest, offchip_interval(prog));
+  r.formula_interval_cycles = arch.mapping.schedule == "layer" ? double(run.cycles) : double(slowest);
   // With weight reload images cannot overlap rounds: each image runs every
   // round, and the next one starts once round 0's weights are programmed again.
-  if (prog.rounds > 1) r.throughput_fps = arch.clock_ghz * 1e9 / double(run.cycles + prog.reload_cycles);
+  if (prog.rounds > 1) r.formula_interval_cycles = double(run.cycles + prog.reload_cycles);
+  // A simulated stream measures it.
+  r.images = run.images;
+  r.image_end = run.image_end;
+  r.interval_measured = run.interval_cycles > 0;
+  r.interval_cycles = r.interval_measured ? run.interval_cycles : r.formula_interval_cycles;
+  r.throughput_fps = r.interval_cycles > 0 ? arch.clock_ghz * 1e9 / r.interval_cycles : 0;
   r.tops = r.ops * r.throughput_fps / 1e12;
   const double energy_j = r.energy_total_pj * 1e-12;
   r.tops_per_w = energy_j > 0 ? r.ops / energy_j / 1e12 : 0;
@@ -177,6 +185,7 @@ void write_json(const Report& r, std::ostream& os) {
                   {"weights", r.weights},
                   {"ops", r.ops},
                   {"throughput_fps", r.throughput_fps},
+                  {"interval_cycles", r.interval_cycles},
                   {"latency_fps", r.latency_fps},
                   {"tops", r.tops},
                   {"tops_per_w", r.tops_per_w},
@@ -241,6 +250,11 @@ void write_json(const Report& r, std::ostream& os) {
     run["links"] = links;
   }
   j["run"] = run;
+  j["stream"] = {{"images", r.images},
+                 {"interval", r.interval_measured ? "measured" : "formula"},
+                 {"interval_cycles", r.interval_cycles},
+                 {"formula_interval_cycles", r.formula_interval_cycles},
+                 {"end_cycles", r.image_end}};
   if (!r.functional_json.empty()) j["functional"] = J::parse(r.functional_json);
   if (!r.stats_json.empty()) j["stats"] = J::parse(r.stats_json);
   os << j.dump(2) << "\n";
@@ -285,6 +299,9 @@ void print_console(const Report& r, std::ostream& os) {
   }
   os << fmt::format("\nlatency    {} cycles = {}   throughput {:.4g} frames/s\n", r.cycles, si(r.latency_s, "s"),
                     r.throughput_fps);
+  if (r.interval_measured)
+    os << fmt::format("stream     {} images: interval {:.6g} cycles measured (formula {:.6g})\n", r.images,
+                      r.interval_cycles, r.formula_interval_cycles);
   os << fmt::format("energy     {} per inference\n", si(r.energy_total_pj * 1e-12, "J"));
   std::string parts;
   for (int c = 0; c < kComponents; ++c) {

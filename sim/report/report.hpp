@@ -79,7 +79,15 @@ struct Report {
   int64_t parameters = 0;  // trainable parameters as PyTorch counts them (Network::parameters)
   int64_t weights = 0;     // convolution and linear weights alone
   double ops = 0;                 // 2 * MACs
-  double throughput_fps = 0;      // pipelined steady state: 1 / slowest layer's busy time per image
+  double throughput_fps = 0;      // clock / interval_cycles
+  // Cycles between consecutive images' outputs: measured on a simulated stream
+  // of images, else the formula (the slowest layer's busy time per image; the
+  // latency with the layer schedule; latency + one round's reprogramming with weight reload).
+  double interval_cycles = 0;
+  double formula_interval_cycles = 0;
+  bool interval_measured = false;
+  int images = 1;                     // images simulated
+  std::vector<int64_t> image_end;     // simulated stream: each image's last output bit
   double latency_fps = 0;         // 1 / latency
   double tops = 0;                // ops * throughput_fps / 1e12
   double tops_per_w = 0;          // ops / energy

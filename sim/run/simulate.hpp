@@ -20,8 +20,9 @@ struct SimRun {
   std::vector<sc::TileActivity> activity;  // when recorded
 };
 
-// `hooks`: the functional datapath to drive (null: timing only).
+// `hooks`: the functional datapath to drive (null: timing only). `images`: a
+// stream of that many images (more than one measures the steady-state interval).
 SimRun run_simulation(const Network& net, const ArchConfig& arch, const Program& prog, sc::Mode mode,
-                      bool record_activity, sc::FunctionalHooks* hooks = nullptr);
+                      bool record_activity, sc::FunctionalHooks* hooks = nullptr, int images = 1);
 
 }  // namespace tessera

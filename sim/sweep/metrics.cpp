@@ -58,6 +58,9 @@ std::vector<std::pair<std::string, base::Value>> report_metrics(const std::strin
       for (const char* k : {"analytical_cycles", "simulated_cycles", "latency_error", "analytical_energy_pj",
                             "simulated_energy_pj", "energy_error"})
         put(c, k, j.at(k));
+      // A stream's interval (null without one: no column).
+      for (const char* k : {"analytical_interval_cycles", "simulated_interval_cycles", "interval_error"})
+        if (j.contains(k)) put(c, k, j.at(k));
     } else if (schema.rfind("tessera.evaluate", 0) == 0) {
       if (j.at("clean_accuracy").is_number()) put(c, "clean_accuracy", j.at("clean_accuracy"));
       put(c, "ideal_chip_accuracy", j.at("ideal_chip_accuracy"));

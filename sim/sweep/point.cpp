@@ -103,6 +103,7 @@ std::vector<std::string> Point::command(const SweepSpec& spec, const std::string
     }
     a.insert(a.end(), {"--threads", "1"});
   }
+  if (spec.stream_images(mode) > 1) a.insert(a.end(), {"--stream", std::to_string(spec.stream)});
   a.insert(a.end(), {"-o", report_path});
   if (mode != Mode::Evaluate) a.push_back("-q");
   return a;
@@ -191,6 +192,8 @@ std::vector<Point> resolve_points(const SweepSpec& spec) {
     if (p.mode == Mode::Evaluate) {
       for (const auto& s : p.command(spec, "")) key += s + "\n";
     }
+    // A stream of images is another measurement (one image adds nothing: earlier keys hold).
+    if (spec.stream_images(p.mode) > 1) key += "stream " + std::to_string(spec.stream) + "\n";
     key += "[network]\n" + net_text[p.net] + "\n[arch]\n" + arch_text + "\n";
     // A skipped point's key includes its reason: if a constraint changes, it is reconsidered.
     if (!p.skip_reason.empty()) key += "[skipped]\n" + p.skip_reason + "\n";

@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "sim/run/stream_limits.hpp"
 #include "sim/sweep/sampler.hpp"
 
 namespace tessera::sweep {
@@ -128,6 +129,8 @@ static SweepSpec read_spec(const io::Section& root, const std::string& path) {
   spec.memory_mb = s.integer("memory_mb", "address-space limit of one point's process, MiB (0: none)", 16384, 0, int64_t(1) << 30);
   spec.skip_invalid = s.string("on_invalid", "a point whose configuration is invalid: error (stop before running anything) "
                                              "or skip (record it as skipped with the reason)", "error", {"error", "skip"}) == "skip";
+  spec.stream = s.integer("stream", "simulate, compare: images simulated back to back; 2 or more measure the interval "
+                                    "between outputs (throughput_fps)", 1, 1, kMaxStreamImages);
   spec.weights = s.string("weights", "evaluate: the weight export directory (relative to the spec)", "");
   spec.dataset = s.string("dataset", "evaluate: the data set (fashion-mnist, cifar10, idx)", "");
   spec.images = s.integer("images", "evaluate: the first N test images (0: all)", 0, 0, 100000000);

@@ -74,6 +74,9 @@ struct SweepSpec {
   // evaluate mode: the weight export and the data set
   std::string weights, dataset;
   int64_t images = 0, device_runs = 3;
+  int64_t stream = 1;  // simulate, compare: images back to back
+  // Images a point of `mode` simulates (estimate and evaluate: one).
+  int64_t stream_images(Mode mode) const { return mode == Mode::Simulate || mode == Mode::Compare ? stream : 1; }
   std::vector<double> times;
   std::string sampler = "grid";    // [sampler] impl
   std::shared_ptr<const Sampler> sampler_impl;

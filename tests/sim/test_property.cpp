@@ -2,8 +2,9 @@
 // event-driven engine agrees with its clocked reference to the cycle. Random
 // small networks (shapes, strides, padding, pooling, residuals, depthwise
 // convolutions) on every arch preset with its own and with small buffers; a
-// configuration that cannot run must be an input error naming the buffer.
-// Each simulation runs the tessera binary in its own process.
+// configuration that cannot run must be an input error naming the buffer. A
+// stream of images with the smallest buffers agrees with its clocked
+// reference too. Each simulation runs the tessera binary in its own process.
 #include <algorithm>
 #include <gtest/gtest.h>
 
@@ -106,15 +107,39 @@ std::string buffer_sets(const std::string& preset_name, int bytes) {
   return s;
 }
 
+// A stream of four images (the interval between the middle two): completes, clocked and event-driven agree on every
+// image's end, the events per inference are the single image's, and the
+// measured interval lies between the formula and the single image's latency.
+void stream_checks(const std::string& args, const json& single, const std::string& net_text) {
+  SimRun e = simulate(args + " --stream 4", "stream_event");
+  ASSERT_EQ(e.code, 0) << args << "\n" << e.out << "\n" << net_text;
+  SimRun c = simulate(args + " --stream 4 --clocked", "stream_clocked");
+  ASSERT_EQ(c.code, 0) << args << "\n" << c.out;
+  EXPECT_EQ(c.report["stream"]["end_cycles"], e.report["stream"]["end_cycles"]) << args << "\n" << net_text;
+  EXPECT_EQ(c.report["events"], e.report["events"]) << args;
+  EXPECT_EQ(e.report["stream"]["interval"], "measured");
+  for (const auto& [k, v] : single["events"].items())
+    EXPECT_NEAR(e.report["events"][k].get<double>(), v.get<double>(), 1e-9 * std::abs(v.get<double>())) << k << " " << args;
+  EXPECT_LE(e.report["stream"]["interval_cycles"].get<double>(), single["totals"]["cycles"].get<double>())
+      << args << "\n" << net_text;
+  // Without weight reload the formula (slowest layer, or the off-chip
+  // interface) is a lower bound: every image passes the slowest stage.
+  EXPECT_GE(e.report["stream"]["interval_cycles"].get<double>(),
+            e.report["stream"]["formula_interval_cycles"].get<double>())
+      << args << "\n" << net_text;
+}
+
 class EveryPreset : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(EveryPreset, RandomNetworksCompleteAndClockedAgrees) {
   const std::string arch = GetParam();
-  int completed = 0, line_buffered = 0, refused = 0;
+  int completed = 0, line_buffered = 0, refused = 0, streams = 0;
   for (uint32_t i = 0; i < 4; ++i) {
     const uint32_t seed = uint32_t(std::hash<std::string>{}(arch) % 1000) * 10 + i;
     const std::string net = temp_path("random" + std::to_string(seed) + ".toml");
     std::ofstream(net) << random_network(seed);
+    std::string smallest;
+    json smallest_report;
     // The preset's own buffers, and small ones that force line-buffer flow control.
     for (const std::string& buffers : {std::string(), buffer_sets(arch, 256), buffer_sets(arch, 64)}) {
       const std::string args = "--net " + net + " --arch " + arch + buffers;
@@ -133,8 +158,17 @@ TEST_P(EveryPreset, RandomNetworksCompleteAndClockedAgrees) {
       EXPECT_EQ(c.report["events"], e.report["events"]) << args;
       ++completed;
       if (e.report["stats"]["chip"]["output_space_wait_cycles"].get<double>() > 0) ++line_buffered;
+      if (!buffers.empty()) {
+        smallest = args;
+        smallest_report = e.report;
+      }
     }
+    // A stream of images with the smallest buffers that run (credits across images).
+    if (smallest.empty()) continue;
+    stream_checks(smallest, smallest_report, slurp(net));
+    ++streams;
   }
+  EXPECT_GE(streams, 1) << arch;
   EXPECT_GE(completed, 3) << arch;
   // How often the small buffers made senders wait for space (flow control is
   // checked deterministically in test_simulate; here it is a figure).

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <utility>
@@ -58,6 +59,135 @@ TEST(Clocked, LayerSchedule) { clocked_equals_event("resnet20", "--set mapping.s
 TEST(Clocked, AssociativeProcessors) { clocked_equals_event("mobilenet-tiny:abits=4", "--arch rtm-ap"); }
 TEST(Clocked, HybridChip) {
   clocked_equals_event(std::string(TESSERA_TEST_DATA) + "/networks/hybrid_small.toml", "--arch hybrid");
+}
+
+namespace {
+// A stream of images: the clocked reference gives every image the same end,
+// the same events per inference and the same per-layer figures (image 0's).
+json clocked_equals_event_stream(const std::string& net, const std::string& extra, int images = 3) {
+  const std::string stream = " --stream " + std::to_string(images) + " ";
+  json c = simulate("--net " + net + " --clocked" + stream + extra, "stream_clocked");
+  json e = simulate("--net " + net + stream + extra, "stream_event");
+  EXPECT_EQ(e["stream"]["images"], images);
+  EXPECT_EQ(e["stream"]["interval"], "measured");
+  EXPECT_EQ(c["stream"]["end_cycles"], e["stream"]["end_cycles"]) << net << " " << extra;
+  EXPECT_EQ(c["stream"]["interval_cycles"], e["stream"]["interval_cycles"]) << net << " " << extra;
+  EXPECT_EQ(c["totals"]["cycles"], e["totals"]["cycles"]) << net;
+  EXPECT_EQ(c["events"], e["events"]) << net;
+  EXPECT_EQ(c["run"]["sim_events"], e["run"]["sim_events"]) << net;
+  for (size_t i = 0; i < c["layers"].size(); ++i) {
+    EXPECT_EQ(c["layers"][i]["end_cycle"], e["layers"][i]["end_cycle"]) << net << " " << i;
+    EXPECT_EQ(c["layers"][i]["stall_cycles"], e["layers"][i]["stall_cycles"]) << net << " " << i;
+  }
+  return e;
+}
+}  // namespace
+
+TEST(ClockedStream, FashionMnistCnn) { clocked_equals_event_stream("fmnist-cnn", ""); }
+// Line-buffer credits across images: the small buffers hold a few rows.
+TEST(ClockedStream, SmallBuffers) {
+  json e = clocked_equals_event_stream("fmnist-cnn", "--set mapping.replicate=balance --set tile_class.isaac.buffer.bytes=2048");
+  EXPECT_GT(e["stats"]["chip"]["output_space_wait_cycles"].get<double>(), 0);
+}
+TEST(ClockedStream, AssociativeProcessors) {
+  clocked_equals_event_stream(std::string(TESSERA_TEST_DATA) + "/networks/odd_shapes.toml", "--arch rtm-ap");
+}
+TEST(ClockedStream, HybridChip) {
+  clocked_equals_event_stream(std::string(TESSERA_TEST_DATA) + "/networks/hybrid_small.toml", "--arch hybrid");
+}
+TEST(ClockedStream, PcmContended) {
+  clocked_equals_event_stream("resnet20", "--arch pcm-8b --set chip.noc.flit_bits=8");
+}
+TEST(ClockedStream, LayerSchedule) { clocked_equals_event_stream("fmnist-cnn", "--set mapping.schedule=layer"); }
+TEST(ClockedStream, WeightReload) {
+  json e = clocked_equals_event_stream("fmnist-cnn", "--set tile_class.isaac.count=2 --set mapping.weight_reload=true");
+  EXPECT_EQ(e["arch"]["weight_reload_rounds"], 2);
+}
+
+// The measured interval: images overlap in the pipeline, so consecutive
+// outputs are at most one single-image latency apart; without weight reload
+// the formula (slowest layer or the off-chip interface) bounds it from below,
+// and energy per inference is the single image's (same events).
+TEST(Stream, IntervalBetweenFormulaAndLatency) {
+  for (std::string args : {std::string("--net fmnist-cnn"), std::string("--net resnet20 --arch pcm-8b"),
+                           std::string("--net mobilenet-tiny:abits=4 --arch rtm-ap"),
+                           std::string("--net vgg8 --arch rram-1b --set mapping.replicate=balance")}) {
+    json one = simulate(args, "single");
+    json s = simulate(args + " --stream 4", "stream4");
+    EXPECT_EQ(one["stream"]["interval"], "formula");
+    EXPECT_EQ(one["stream"]["images"], 1);
+    const double interval = s["stream"]["interval_cycles"].get<double>();
+    EXPECT_EQ(s["metrics"]["interval_cycles"].get<double>(), interval);
+    EXPECT_LE(interval, one["totals"]["cycles"].get<double>()) << args;
+    EXPECT_GE(interval, s["stream"]["formula_interval_cycles"].get<double>()) << args;
+    EXPECT_NEAR(s["metrics"]["throughput_fps"].get<double>(), s["arch"]["clock_ghz"].get<double>() * 1e9 / interval,
+                1e-9 * s["metrics"]["throughput_fps"].get<double>());
+    for (const auto& [k, v] : one["events"].items())
+      EXPECT_NEAR(s["events"][k].get<double>(), v.get<double>(), 1e-9 * std::abs(v.get<double>())) << k << " " << args;
+    // Image 0 in a stream ends no earlier than alone: later images compete for
+    // links and ports, and a send into a flow-controlled buffer is injected
+    // the cycle after its credit.
+    EXPECT_GE(s["totals"]["cycles"].get<double>(), one["totals"]["cycles"].get<double>()) << args;
+  }
+}
+
+// A slow off-chip interface is the bottleneck: 28 rows of 28 x 8 bits at
+// 0.00064 GB/s on a 1.28 GHz chip move 4/1000 bits a cycle, 56,000 cycles a
+// row, 1,568,000 cycles an image, more than conv1's 784 x 1024 = 802,816
+// cycles of crossbar work. The images leave exactly one image period apart.
+TEST(Stream, OffchipInterfaceLimitsTheInterval) {
+  json s = simulate("--net fmnist-cnn --set chip.offchip.bandwidth_gbytes_s=0.00064 --stream 3", "slow_io");
+  EXPECT_EQ(s["stream"]["interval_cycles"].get<double>(), 1568000.0);
+  EXPECT_EQ(s["stream"]["formula_interval_cycles"].get<double>(), 1568000.0);
+  json fast = simulate("--net fmnist-cnn --stream 3", "fast_io");
+  EXPECT_EQ(fast["stream"]["interval_cycles"].get<double>(), 802816.0);
+}
+
+// With weight reload every image runs all rounds and the next one needs round
+// 0's weights programmed again: the interval includes that reprogramming. The
+// formula (latency + one round's reprogramming) bounds it from above, since
+// the next image's input is already in when round 0 restarts.
+TEST(Stream, WeightReloadIntervalIncludesReprogramming) {
+  const std::string args = "--net resnet20 --set tile_class.isaac.count=4 --set mapping.weight_reload=true";
+  json one = simulate(args, "reload1");
+  json s = simulate(args + " --stream 3", "reload3");
+  ASSERT_GT(s["arch"]["weight_reload_rounds"].get<int>(), 1);
+  const double latency = one["totals"]["cycles"].get<double>();
+  const double reload = one["stream"]["formula_interval_cycles"].get<double>() - latency;  // one round's reprogramming
+  ASSERT_GT(reload, 0);
+  const double interval = s["stream"]["interval_cycles"].get<double>();
+  EXPECT_GT(interval, latency + 0.9 * reload);
+  EXPECT_LE(interval, s["stream"]["formula_interval_cycles"].get<double>());
+  EXPECT_LT(s["metrics"]["throughput_fps"].get<double>(), one["metrics"]["latency_fps"].get<double>());
+}
+
+// compare sets the measured interval against the analytical one.
+TEST(Stream, CompareReportsTheInterval) {
+  std::string out = temp_path("cmp_stream.json");
+  Result r = run_tessera("compare --net fmnist-cnn --stream 2 -o " + out);
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("interval:"), std::string::npos) << r.out;
+  json j = json::parse(slurp(out));
+  EXPECT_EQ(j["images"], 2);
+  EXPECT_EQ(j["analytical_interval_cycles"].get<double>(), 802816.0);
+  EXPECT_EQ(j["simulated_interval_cycles"].get<double>(), 802816.0);
+  EXPECT_EQ(j["interval_error"].get<double>(), 0.0);
+  // One image: nothing measured.
+  r = run_tessera("compare --net fmnist-cnn -o " + out);
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_TRUE(json::parse(slurp(out))["simulated_interval_cycles"].is_null());
+}
+
+TEST(Stream, BadStreamOptionsAreInputErrors) {
+  std::string out = temp_path("bad_stream.json");
+  std::filesystem::remove(out);
+  for (std::string args : {std::string("--stream 0"), std::string("--stream -2"), std::string("--stream 1001"),
+                           std::string("--stream 2 --functional")}) {
+    Result r = run_tessera("simulate -q --net mlp " + args + " -o " + out);
+    EXPECT_EQ(r.code, 2) << args << "\n" << r.out;
+    EXPECT_NE(r.out.find("--stream"), std::string::npos) << args << "\n" << r.out;
+    EXPECT_FALSE(std::filesystem::exists(out)) << args;
+  }
 }
 
 TEST(Simulate, ApLatencyAgreesWithAnalytical) {

@@ -288,6 +288,24 @@ TEST(SweepCli, PlotsFromAStoreAndAReport) {
   EXPECT_EQ(run("plot pareto " + tmp("nowhere") + " --x a --y b -o " + tmp("n.png")).code, 2);
 }
 
+// Compare points (quiet) with sweep.stream: each point simulates a stream and
+// records the measured interval next to the analytical one.
+TEST(SweepCli, ComparePointsWithAStreamRecordTheInterval) {
+  std::string dir = tmp("cmp_stream");
+  fs::remove_all(dir);
+  std::string spec = write_spec("cmp_stream.toml", "[sweep]\nmode = \"compare\"\nnet = \"mlp\"\narch = \"" + kIsaac +
+                                                       "\"\nstream = 4\n[[axis]]\nkey = \"tile_class.0.adc.bits\"\nvalues = [6, 8]\n");
+  Result r = run("sweep " + spec + " -o " + dir + " -q");
+  ASSERT_EQ(r.code, 0) << r.out;
+  auto rows = base::ResultsStore(base::ResultsStore::path_in(dir), false).rows({"done"});
+  ASSERT_EQ(rows.size(), 2u) << r.out;
+  for (const auto& row : rows) {
+    EXPECT_GT(std::get<double>(row.at("simulated_interval_cycles")), 0);
+    EXPECT_GT(std::get<double>(row.at("analytical_interval_cycles")), 0);
+    EXPECT_EQ(std::get<double>(row.at("interval_error")), 0.0);  // mlp: the slowest layer sets the pace
+  }
+}
+
 TEST(SweepCli, SpecReferenceInDocsIsCurrent) {
   Result r = run("sweep describe --markdown");
   ASSERT_EQ(r.code, 0) << r.out;

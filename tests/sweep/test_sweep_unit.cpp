@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -231,4 +232,30 @@ TEST(ChildProcess, MemoryLimitStopsTheChildOnly) {
   // 64 MiB of address space cannot hold a 512 MiB allocation.
   auto r = base::run_child({"/usr/bin/python3", {"-c", "x = bytearray(512 << 20)"}, "", "", 0, 64});
   EXPECT_FALSE(r.ok());
+}
+
+// sweep.stream: simulate and compare points run a stream of images (a new
+// point key); one image adds nothing to the command, so earlier keys hold.
+TEST(SweepSpec, StreamIsPassedToSimulatePoints) {
+  const std::string axis = "[[axis]]\nkey = \"tile_class.0.adc.bits\"\nvalues = [6]\n";
+  auto one = sweep::resolve_points(sweep::load_sweep_spec(write_spec("one.toml", kHead + "mode = \"simulate\"\n" + axis)));
+  auto spec4 = sweep::load_sweep_spec(write_spec("four.toml", kHead + "mode = \"simulate\"\nstream = 4\n" + axis));
+  auto four = sweep::resolve_points(spec4);
+  ASSERT_EQ(one.size(), 1u);
+  ASSERT_EQ(four.size(), 1u);
+  const auto cmd = four[0].command(spec4, "r.json");
+  auto it = std::find(cmd.begin(), cmd.end(), "--stream");
+  ASSERT_NE(it, cmd.end());
+  EXPECT_EQ(*(it + 1), "4");
+  EXPECT_NE(one[0].hash, four[0].hash);
+  auto spec1 = sweep::load_sweep_spec(write_spec("one.toml", kHead + "mode = \"simulate\"\n" + axis));
+  const auto c1 = one[0].command(spec1, "r.json");
+  EXPECT_EQ(std::find(c1.begin(), c1.end(), "--stream"), c1.end());
+  // Out of range: an input error naming the key.
+  try {
+    sweep::load_sweep_spec(write_spec("bad.toml", kHead + "mode = \"simulate\"\nstream = 0\n" + axis));
+    ADD_FAILURE() << "stream = 0 accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("stream"), std::string::npos) << e.what();
+  }
 }
