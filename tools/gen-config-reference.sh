@@ -19,7 +19,10 @@ Every value can be overridden from the command line with
 index (`tile_class.isaac.adc.bits=6`, `tile_class.0.adc.bits=6`).
 
 `path{impl=NAME}.key` lists a key read only when that implementation is chosen
-(by `impl`, or `cost` for converters). `tile_class[]` is every element of the
+(by `impl`, or `cost` for converters); another implementation's key left in a
+section (a mesh key after `--set chip.noc.impl=bus`) is ignored with a warning
+on stderr naming file, line, key and the implementation it belongs to (a key
+no implementation reads is an error). `tile_class[]` is every element of the
 `[[tile_class]]` array. Units are in the key names: `_ns`, `_pj`, `_fj`,
 `_mw`, `_mm2`, `_um2`, `_ghz`, `_gsps` (GS/s), `_gbytes_s` (GB/s).
 

@@ -21,6 +21,9 @@ class Sampler {
   virtual std::vector<std::vector<AxisValue>> sample(const std::vector<Axis>& axes) const = 0;
   // Grid and zip visit listed values: a range axis needs a step.
   virtual bool enumerates() const = 0;
+  // How many rows sample() returns, without drawing them (saturates at
+  // INT64_MAX): a sweep's size is checked before anything is allocated.
+  virtual int64_t count(const std::vector<Axis>& axes) const = 0;
 };
 
 using SamplerRegistry = Registry<Sampler>;

@@ -15,6 +15,8 @@ namespace {
 const std::vector<std::string> kModes = {"estimate", "simulate", "compare", "evaluate"};
 const std::vector<std::string> kOps = {"<", "<=", ">", ">=", "==", "!="};
 const std::set<std::string> kSpecialKeys = {"net", "arch", "mode"};
+// The most points one sweep resolves (as many as random and lhs may draw).
+constexpr int64_t kMaxPoints = 10000000;
 
 Mode parse_mode(const std::string& s) {
   if (s == "simulate") return Mode::Simulate;
@@ -90,17 +92,23 @@ const char* mode_name(Mode m) {
   return "?";
 }
 
+int64_t Axis::grid_size() const {
+  if (!is_range()) return int64_t(values.size());
+  const double n = std::floor((*max - *min) / step.value_or(1) + 1e-9) + 1;
+  return n < 9e18 ? int64_t(n) : INT64_MAX;  // not NaN: min and max are finite, max >= min
+}
+
 std::vector<AxisValue> Axis::grid_values() const {
   if (!is_range()) return values;
   std::vector<AxisValue> out;
   double st = step.value_or(1);
-  auto n = int64_t(std::floor((*max - *min) / st + 1e-9));
-  for (int64_t i = 0; i <= n; ++i) out.push_back(number_value(*min + double(i) * st, integer));
+  const int64_t n = grid_size();
+  for (int64_t i = 0; i < n; ++i) out.push_back(number_value(*min + double(i) * st, integer));
   return out;
 }
 
 DrawCount::DrawCount(const io::Section& s, const char* sampler)
-    : samples(s.integer("samples", "random, lhs: how many points", 0, 0, 10000000)),
+    : samples(s.integer("samples", "random, lhs: how many points", 0, 0, kMaxPoints)),
       seed(uint64_t(s.integer("seed", "random, lhs: seed (the same seed draws the same points)", 1, 0))) {
   s.check(samples > 0, "samples", std::string(sampler) + " sampling needs samples > 0");
   s.finish();
@@ -182,6 +190,12 @@ static SweepSpec read_spec(const io::Section& root, const std::string& path) {
   }
   if (!root.describing()) {
     if (spec.axes.empty()) root.fail("axis", "a sweep needs at least one [[axis]]");
+    // Checked before any point is drawn: a grid of a few long axes would
+    // otherwise try to allocate its product.
+    const int64_t points = spec.sampler_impl->count(spec.axes);
+    if (points > kMaxPoints)
+      root.fail("axis", spec.sampler + " over these axes gives " + (points == INT64_MAX ? std::string("more than 2^63") : std::to_string(points)) +
+                            " points; a sweep has at most " + std::to_string(kMaxPoints));
     root.finish();
   }
   return spec;
@@ -198,11 +212,11 @@ SweepSpec load_sweep_spec(const std::string& path) {
   ss << f.rdbuf();
   spec.text = ss.str();
   if (spec.sampler == "zip") {
-    size_t n = spec.axes.front().grid_values().size();
+    const int64_t n = spec.axes.front().grid_size();
     for (const auto& a : spec.axes)
-      if (a.grid_values().size() != n)
+      if (a.grid_size() != n)
         throw InputError(a.loc, "axis." + a.key,
-                         "zip needs axes of equal length: " + std::to_string(a.grid_values().size()) + " values against " +
+                         "zip needs axes of equal length: " + std::to_string(a.grid_size()) + " values against " +
                              std::to_string(n) + " in axis '" + spec.axes.front().key + "'");
   }
   return spec;

@@ -36,8 +36,9 @@ struct Axis {
   SourceLoc loc;                   // the [[axis]] table, for errors
 
   bool is_range() const { return min.has_value(); }
-  // The values a grid visits.
+  // The values a grid visits, and how many there are.
   std::vector<AxisValue> grid_values() const;
+  int64_t grid_size() const;
 };
 
 struct Derived {

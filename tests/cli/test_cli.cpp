@@ -160,9 +160,15 @@ TEST(Cli, ConfigValuesAreCheckedAndSelectorsNamed) {
   expect_input_error("estimate --net mlp --set tile_class.99999999999999999999.adc.bits=6",
                      "no element '99999999999999999999' in array 'tile_class'; allowed: an index in [0, 0] or a name: isaac");
   expect_input_error("estimate --net mlp --set tile_class.nosuch.adc.bits=6", "or a name: isaac");
-  // The other NoC's keys do not fail when --set switches the implementation.
+  // The other NoC's keys do not fail when --set switches the implementation: each is a
+  // warning naming the preset's line and the implementation it belongs to.
   Result r = run("estimate --net mlp --set chip.noc.impl=bus");
   EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("warning: " + std::string(TESSERA_SOURCE_DIR) +
+                       "/configs/arch/isaac.toml:24:1: chip.noc.concentration: ignored: a parameter of impl = \"mesh\", "
+                       "not of impl = \"bus\""),
+            std::string::npos) << r.out;
+  EXPECT_EQ(run("estimate --net mlp").out.find("warning"), std::string::npos);
   expect_input_error("estimate --net mlp --set chip.noc.routers_per_rwo=3", "did you mean 'routers_per_row'");
 }
 

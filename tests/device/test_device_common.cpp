@@ -57,9 +57,16 @@ TEST(DeviceRegistry, ListsAndSelectsImplementations) {
   e = error_of([] { make_device("impl = 'rram'\nsigma = -0.1"); });
   EXPECT_NE(e.find("sigma: value -0.1 is out of range"), std::string::npos) << e;
   EXPECT_DOUBLE_EQ(make_as<GaussianDevice>("impl = 'rram'")->sigma_us(0.5), 0.0);  // ideal by default
-  // Another implementation's key (rram's sigma) is tolerated: `--set device.d.impl=sram`
-  // on a file written for rram leaves it behind. A key no implementation reads is an error.
+  // Another implementation's key (rram's sigma) is a warning naming file, line, key and
+  // whose key it is: `--set device.d.impl=sram` on a file written for rram leaves it
+  // behind. A key no implementation reads is an error.
+  testing::internal::CaptureStderr();
   EXPECT_EQ(make_device("impl = 'sram'\nsigma = 0.1")->impl(), "sram");
+  EXPECT_EQ(make_device("impl = 'sram'\nsigma = 0.1")->impl(), "sram");  // the same warning once
+  EXPECT_EQ(make_device("impl = 'sram'\n\nt0_s = 20")->impl(), "sram");
+  EXPECT_EQ(testing::internal::GetCapturedStderr(),
+            "warning: device.toml:2:1: sigma: ignored: a parameter of impl = \"fefet\" or \"rram\", not of impl = \"sram\"\n"
+            "warning: device.toml:3:1: t0_s: ignored: a parameter of impl = \"pcm\", not of impl = \"sram\"\n");
   e = error_of([] { make_device("impl = 'sram'\nsigmaa = 0.1"); });
   EXPECT_NE(e.find("sigmaa: unknown key"), std::string::npos) << e;
   e = error_of([] { make_device("impl = 'sram'\nlevels = 1"); });

@@ -6,7 +6,6 @@
 #include "workloads/io/toml_reader.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (!tessera::fuzz::valid_utf8(data, size)) return 0;
   tessera::fuzz::parse_or_input_error([&] {
     auto doc = tessera::io::Document::from_string(std::string_view(reinterpret_cast<const char*>(data), size), "net.toml");
     tessera::read_network(doc.root());

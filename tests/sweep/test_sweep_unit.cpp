@@ -152,6 +152,36 @@ TEST(SweepSampler, LatinHypercubeUsesEveryStratumOnce) {
   }
 }
 
+TEST(SweepSpec, SizeIsCheckedBeforeAnyPointIsDrawn) {
+  // Three axes of a million steps: 10^18 points, which the grid sampler tried to
+  // allocate (seen while writing fuzz_sweep_spec); now an input error at load time.
+  auto axis = [](const std::string& k) { return "[[axis]]\nkey = \"" + k + "\"\nmin = 0\nmax = 999999\nstep = 1\n"; };
+  std::string p = write_spec("huge.toml", kHead + axis("a") + axis("b") + axis("c"));
+  try {
+    sweep::load_sweep_spec(p);
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()), p + ":4:1: axis: grid over these axes gives 1000000000000000000 points; a sweep has at most 10000000")
+        << e.what();
+  }
+  // Four: 10^24, beyond int64 (the count saturates).
+  p = write_spec("huger.toml", kHead + axis("a") + axis("b") + axis("c") + axis("d"));
+  try {
+    sweep::load_sweep_spec(p);
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("gives more than 2^63 points"), std::string::npos) << e.what();
+  }
+  // Two of them: 10^12 points, too many; zip of the same two counts one axis.
+  EXPECT_THROW(sweep::load_sweep_spec(write_spec("big.toml", kHead + axis("a") + axis("b"))), InputError);
+  auto zip = sweep::load_sweep_spec(write_spec("zip.toml", kHead + "[sampler]\nimpl = \"zip\"\n" + axis("a") + axis("b")));
+  EXPECT_EQ(zip.sampler_impl->count(zip.axes), 1000000);
+  auto grid = sweep::load_sweep_spec(write_spec("g.toml", kHead + "[[axis]]\nkey = \"a\"\nvalues = [1, 2, 3]\n"
+                                                               "[[axis]]\nkey = \"b\"\nmin = 1\nmax = 2\nstep = 0.5\n"));
+  EXPECT_EQ(grid.sampler_impl->count(grid.axes), 9);
+  EXPECT_EQ(grid.sampler_impl->sample(grid.axes).size(), 9u);
+}
+
 TEST(SweepSpec, BadValueIsAnInputErrorAtTheAxis) {
   std::string p = write_spec("bad.toml", kHead + "\n[[axis]]\nkey = \"tile_class.0.adc.bits\"\nvalues = [4, 99]\n");
   auto spec = sweep::load_sweep_spec(p);

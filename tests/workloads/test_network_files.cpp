@@ -5,6 +5,7 @@
 
 #include "workloads/importers/network_toml.hpp"
 #include "workloads/importers/neurosim_csv.hpp"
+#include "workloads/io/toml_reader.hpp"
 #include "workloads/load.hpp"
 #include "workloads/zoo/zoo.hpp"
 
@@ -101,4 +102,23 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(NetworkFiles, MissingFileAndUnknownZooName) {
   EXPECT_THROW(load_network("no/such/file.toml"), InputError);
   EXPECT_THROW(load_network("alexnet"), InputError);
+}
+
+// Text given as bytes (the fuzz targets' path) is checked like a file: invalid
+// UTF-8 never reaches TOML++ 3.3, which hit __builtin_unreachable on CD A3.
+TEST(NetworkFiles, TomlFromBytesRejectsInvalidUtf8) {
+  auto error_of_text = [](const std::string& text) {
+    try {
+      io::Document::from_string(text, "t.toml");
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  EXPECT_EQ(error_of_text("\xcd\xa3"), "t.toml:1:1: non-ASCII character outside a string or comment");
+  EXPECT_EQ(error_of_text("# \xff\n"), "t.toml:1:3: invalid UTF-8 (byte 2)");
+  EXPECT_EQ(error_of_text("a = 1\nb = \"\xed\xa0\x80\"\n"), "t.toml:2:6: invalid UTF-8 (byte 11)");  // a surrogate
+  EXPECT_EQ(error_of_text("a = \"\xc0\xaf\""), "t.toml:1:6: invalid UTF-8 (byte 5)");                // overlong '/'
+  EXPECT_EQ(error_of_text(std::string("a = 1\0", 6)), "t.toml:1:6: NUL byte in a text file");
+  EXPECT_EQ(error_of_text("a = \"\xe2\x82\xac\"\n"), "(no error)");  // the euro sign, valid
 }

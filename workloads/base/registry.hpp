@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -82,13 +83,18 @@ class Registry {
     }
     for (const auto& e : all) {
       if (e.name != name) continue;
-      // The other implementations' keys are no error: `--set x.impl=other` on a
-      // file written for one implementation leaves its keys behind. (The reader's
+      // The other implementations' keys are a warning, not an error: `--set
+      // x.impl=other` on a file written for one implementation leaves its keys
+      // behind. A key no implementation reads stays an error. (The reader's
       // keys_read_by is found through Config's namespace.)
-      s.tolerate(keys_read_by(std::function<void(const Config&)>([&](const Config& d) {
-        for (const auto& other : all)
-          if (other.name != name) other.make(d);
-      })));
+      std::map<std::string, std::string> owners;  // key -> the implementations reading it
+      for (const auto& other : all) {
+        if (other.name == name) continue;
+        for (const auto& k : keys_read_by(std::function<void(const Config&)>([&](const Config& d) { other.make(d); })))
+          owners[k] += (owners[k].empty() ? "\"" : " or \"") + other.name + "\"";
+      }
+      for (const auto& [k, impls] : owners)
+        s.tolerate({k}, "a parameter of " + key + " = " + impls + ", not of " + key + " = \"" + name + "\"");
       return e.make(s);
     }
     s.fail(key, "no implementation named '" + name + "'; registered: " + names());

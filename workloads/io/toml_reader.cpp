@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <iostream>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <toml++/toml.h>
@@ -187,7 +189,7 @@ Section::Section(std::shared_ptr<ReaderContext> ctx, const toml::table* tbl, std
       path_(std::move(path)),
       describe_path_(std::move(describe_path)),
       used_(std::make_shared<std::vector<std::string>>()),
-      tolerated_(std::make_shared<std::vector<std::string>>()) {}
+      tolerated_(std::make_shared<std::map<std::string, std::string>>()) {}
 
 bool Section::describing() const { return ctx_->describe; }
 const std::string& Section::file() const { return ctx_->file; }
@@ -461,20 +463,27 @@ Section Section::variant(const std::string& impl_name) const {
   return v;
 }
 
-void Section::tolerate(const std::vector<std::string>& keys) const {
+void Section::tolerate(const std::vector<std::string>& keys, const std::string& why) const {
   for (const auto& k : keys)
-    if (k.find('.') == std::string::npos && k.find('{') == std::string::npos) tolerated_->push_back(k);
+    if (k.find('.') == std::string::npos && k.find('{') == std::string::npos) (*tolerated_)[k] = why;
 }
+
+namespace {
+// Once per process and message: a file loaded for every point of a sweep or
+// every value of a search space warns once.
+void warn_once(const std::string& message) {
+  static std::mutex m;
+  static std::set<std::string> said;
+  std::lock_guard<std::mutex> lock(m);
+  if (said.insert(message).second) std::cerr << "warning: " << message << "\n";
+}
+}  // namespace
 
 void Section::finish() const {
   if (!tbl_ || describing()) return;
   for (const auto& [k, v] : *tbl_) {
     std::string key(k.str());
     if (std::find(used_->begin(), used_->end(), key) != used_->end()) continue;
-    if (std::find(tolerated_->begin(), tolerated_->end(), key) != tolerated_->end()) continue;
-    std::vector<std::string> allowed(used_->begin(), used_->end());
-    std::sort(allowed.begin(), allowed.end());
-    allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
     SourceLoc loc = loc_of_node(v, ctx_->file);
     const auto& ksrc = k.source();
     if (ksrc.begin.line > 0) {
@@ -483,6 +492,14 @@ void Section::finish() const {
     }
     auto ov = ctx_->overrides.find(key_path(key));
     if (ov != ctx_->overrides.end()) loc = {ov->second, 0, 0};
+    auto tolerated = tolerated_->find(key);
+    if (tolerated != tolerated_->end()) {
+      warn_once(InputError(loc, key_path(key), "ignored: " + tolerated->second).what());
+      continue;
+    }
+    std::vector<std::string> allowed(used_->begin(), used_->end());
+    std::sort(allowed.begin(), allowed.end());
+    allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
     std::string hint;
     size_t best = 3;
     for (const auto& a : allowed) {

@@ -94,9 +94,10 @@ class Section {
 
   // Reports the first key present in the table that no getter asked for.
   void finish() const;
-  // Keys finish() does not report although no getter asks for them (another
-  // implementation's parameters, Registry in workloads/base/registry.hpp). Paths with a dot are ignored.
-  void tolerate(const std::vector<std::string>& keys) const;
+  // Keys finish() reports as a warning on stderr, not an error, although no
+  // getter asks for them: another implementation's parameters (Registry in
+  // workloads/base/registry.hpp), `why` saying whose. Paths with a dot are ignored.
+  void tolerate(const std::vector<std::string>& keys, const std::string& why) const;
 
   // Error at a key's location (or at the section when the key is absent).
   [[noreturn]] void fail(std::string_view key, const std::string& message) const;
@@ -124,7 +125,7 @@ class Section {
   std::string path_;         // dotted path of this section in the document
   std::string describe_path_;  // path with [] for array elements, for ParamInfo
   std::shared_ptr<std::vector<std::string>> used_;  // keys asked for in this section
-  std::shared_ptr<std::vector<std::string>> tolerated_;  // keys finish() lets pass (tolerate())
+  std::shared_ptr<std::map<std::string, std::string>> tolerated_;  // key -> why finish() lets it pass (tolerate())
 };
 
 class Document {

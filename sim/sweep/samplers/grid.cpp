@@ -8,6 +8,15 @@ class GridSampler : public Sampler {
  public:
   explicit GridSampler(const io::Section& s) { s.finish(); }
   bool enumerates() const override { return true; }
+  int64_t count(const std::vector<Axis>& axes) const override {
+    int64_t n = 1;
+    for (const auto& a : axes) {
+      const int64_t k = a.grid_size();
+      if (k == 0) return 0;
+      n = n > INT64_MAX / k ? INT64_MAX : n * k;
+    }
+    return n;
+  }
   std::vector<std::vector<AxisValue>> sample(const std::vector<Axis>& axes) const override {
     std::vector<std::vector<AxisValue>> values;
     for (const auto& a : axes) values.push_back(a.grid_values());

@@ -13,6 +13,7 @@ class LhsSampler : public Sampler {
   explicit LhsSampler(const io::Section& s)
       : n_(s, "Latin-hypercube") {}
   bool enumerates() const override { return false; }
+  int64_t count(const std::vector<Axis>&) const override { return n_.samples; }
   std::vector<std::vector<AxisValue>> sample(const std::vector<Axis>& axes) const override {
     Uniform u(n_.seed);
     auto n = size_t(n_.samples);

@@ -10,6 +10,7 @@ class RandomSampler : public Sampler {
   explicit RandomSampler(const io::Section& s)
       : n_(s, "random") {}
   bool enumerates() const override { return false; }
+  int64_t count(const std::vector<Axis>&) const override { return n_.samples; }
   std::vector<std::vector<AxisValue>> sample(const std::vector<Axis>& axes) const override {
     Uniform u(n_.seed);
     std::vector<std::vector<AxisValue>> rows(static_cast<size_t>(n_.samples));

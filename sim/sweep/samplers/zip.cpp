@@ -8,6 +8,7 @@ class ZipSampler : public Sampler {
  public:
   explicit ZipSampler(const io::Section& s) { s.finish(); }
   bool enumerates() const override { return true; }
+  int64_t count(const std::vector<Axis>& axes) const override { return axes.empty() ? 0 : axes.front().grid_size(); }
   std::vector<std::vector<AxisValue>> sample(const std::vector<Axis>& axes) const override {
     std::vector<std::vector<AxisValue>> values;
     for (const auto& a : axes) values.push_back(a.grid_values());
