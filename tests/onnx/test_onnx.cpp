@@ -268,6 +268,23 @@ TEST(OnnxErrors, MalformedAndUnsupportedModels) {
   }
 }
 
+// Inputs fuzz_onnx found (committed as its seeds, tests/fuzz/seeds/onnx/): input
+// errors, where a float shape converted to int64 was undefined (UBSan) before.
+TEST(OnnxErrors, FuzzFindingsAreInputErrors) {
+  auto error_of = [](const std::string& name) {
+    try {
+      load_network(std::string(TESSERA_SOURCE_DIR) + "/tests/fuzz/seeds/onnx/" + name);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  EXPECT_NE(error_of("regress_reshape_float_shape.onnx").find("node 'reshapg1' (Reshape): the shape holds 1.764052; allowed: integers"),
+            std::string::npos) << error_of("regress_reshape_float_shape.onnx");
+  EXPECT_NE(error_of("regress_pad_large.onnx").find("node 'pad1' (Pad): padding 100x100 is out of range; allowed: 0 to 64"),
+            std::string::npos) << error_of("regress_pad_large.onnx");
+}
+
 TEST(OnnxErrors, ActivationLayersInTomlAreChecked) {
   auto bad = [](const std::string& extra) {
     const std::string f = tmp("act.toml");

@@ -276,6 +276,17 @@ class Importer {
     if (a->type() != onnx::AttributeProto::STRING) fail("attribute " + name + " must be a string");
     return a->s();
   }
+  // A constant's values as integers (shapes, pads): whole numbers a double
+  // holds exactly, so that converting them is defined.
+  std::vector<int64_t> integers(const Const& c, const std::string& what) const {
+    std::vector<int64_t> out;
+    for (double x : c.v) {
+      if (!(std::fabs(x) <= 9007199254740992.0) || x != std::floor(x))  // 2^53; NaN fails too
+        fail(what + " holds " + std::to_string(x) + "; allowed: integers");
+      out.push_back(int64_t(x));
+    }
+    return out;
+  }
   // Height and width of a 2-D window attribute.
   std::pair<int, int> pair_attr(const std::string& name, int def, int lo, int hi) const {
     std::vector<int64_t> v = ints_attr(name, {def, def});
@@ -712,17 +723,20 @@ class Importer {
     ConstPtr p = constant(1, "pads");
     ConstPtr v = optional_constant(2, "constant_value");
     if (v && (v->v.size() != 1 || v->v[0] != 0)) fail("only zero padding is supported");
-    std::vector<int64_t> q(p->v.begin(), p->v.end());
+    std::vector<int64_t> q = integers(*p, "pads");
     if (q.size() != 8 || q[0] || q[1] || q[4] || q[5] || q[2] != q[6] || q[3] != q[7] || q[2] < 0 || q[3] < 0)
       fail("pads " + dims_str(q) + " are not supported; allowed: the same padding on both sides of height and width only");
-    std::pair<int, int> pd{int(q[2]), int(q[3])};
+    std::pair<int64_t, int64_t> pd{q[2], q[3]};
     if (auto in = padding_.find(node_->input(0)); in != padding_.end()) {
       pd.first += in->second.first;
       pd.second += in->second.second;
     }
+    // The bound of a window's own pads (pads()).
+    if (pd.first > 64 || pd.second > 64)
+      fail("padding " + std::to_string(pd.first) + "x" + std::to_string(pd.second) + " is out of range; allowed: 0 to 64");
     acts_[node_->output(0)] = x;
     rank_[node_->output(0)] = 4;
-    padding_[node_->output(0)] = pd;
+    padding_[node_->output(0)] = {int(pd.first), int(pd.second)};
     names_.erase(layer_name_);
   }
 
@@ -732,7 +746,7 @@ class Importer {
     const int x = activation(0);
     ConstPtr s = constant(1, "the shape");
     const Shape in = net_.layers[size_t(x)].out;
-    std::vector<int64_t> target(s->v.begin(), s->v.end());
+    std::vector<int64_t> target = integers(*s, "the shape");
     bool ok = target.size() == 2;
     if (ok) {
       int64_t batch = target[0] == 0 && int_attr("allowzero", 0) == 0 ? 1 : target[0];

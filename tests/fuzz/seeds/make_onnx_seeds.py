@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 """Writes the fuzz seeds of fuzz_onnx into onnx/: three tiny models (a few
 hundred bytes each) that together use every operator the importer supports,
-and the malformed models of tests/onnx/make_models.py built on the first.
+the malformed models of tests/onnx/make_models.py built on the first, and
+regression cases (regress_*; regress_reshape_float_shape.onnx is the input
+fuzz_onnx found, committed as it was: a Reshape whose shape is a float tensor
+holding 4e31, converted to int64 undefined).
 Run with Debian's interpreter (python3-onnx; python3-torch for the import of
 make_models); the output is committed, so this runs only to change the seeds.
 
@@ -70,6 +73,13 @@ seeds = {
          node("Clip", ["ap", "zero", "six"], ["y"], name="relu6")],
         [W("w", (2, 1, 1, 1)), helper.make_tensor("pads", TensorProto.INT64, [8], [0, 0, 1, 1, 0, 0, 1, 1]),
          W("wd", (2, 1, 3, 3), 3), const("bd", [0.0, 0.1])], (1, 2, 2, 2), opset=14),
+    # Regression: a Pad of 100, beyond the 64 a window's own pads may have (any
+    # int64 was taken and narrowed to int before).
+    "regress_pad_large": model(
+        [node("Pad", ["x", "pads"], ["p1"], name="pad1"),
+         node("Conv", ["p1", "w"], ["y"], name="conv1")],
+        [helper.make_tensor("pads", TensorProto.INT64, [8], [0, 0, 100, 100, 0, 0, 100, 100]), W("w", (2, 1, 3, 3))],
+        (1, 2, 204, 204)),
 }
 
 out = os.path.join(here, "onnx")
