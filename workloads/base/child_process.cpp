@@ -22,13 +22,29 @@ double now_s() {
   return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
 }
 
+// AddressSanitizer reserves about 15 TB of address space for its shadow memory:
+// under an address-space limit every child of a sanitizer build dies at
+// start-up, so those builds run children without it.
+#if defined(__SANITIZE_ADDRESS__)
+#define TESSERA_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TESSERA_ASAN 1
+#endif
+#endif
+#ifdef TESSERA_ASAN
+constexpr bool kLimitAddressSpace = false;
+#else
+constexpr bool kLimitAddressSpace = true;
+#endif
+
 // In the child after fork(): only async-signal-safe calls until exec.
 [[noreturn]] void exec_child(const ChildSpec& spec, char* const* argv) {
   setpgid(0, 0);  // its own process group: a timeout kills the child's children too
   // A point dies with the run that started it: a killed sweep leaves no
   // orphans working on points it will not record.
   prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (spec.memory_mb > 0) {
+  if (kLimitAddressSpace && spec.memory_mb > 0) {
     rlimit lim{};
     lim.rlim_cur = lim.rlim_max = rlim_t(spec.memory_mb) << 20;
     setrlimit(RLIMIT_AS, &lim);
