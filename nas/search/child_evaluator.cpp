@@ -106,6 +106,11 @@ Metrics rung_metrics(Metrics m) {
 
 }  // namespace
 
+StageRunner& stage_runner_override() {
+  static StageRunner r;
+  return r;
+}
+
 std::string ChildEvaluator::candidate_dir(const Candidate& c) const { return dir_ + "/candidates/" + candidate_hash(c); }
 
 bool ChildEvaluator::run_stage(const StageCommand& st, const std::string& dir, Outcome& out) const {
@@ -121,7 +126,8 @@ bool ChildEvaluator::run_stage(const StageCommand& st, const std::string& dir, O
     spec.args = st.args;
     spec.stdout_path = dir + "/" + st.name + ".log";
     spec.stderr_path = dir + "/" + st.name + ".err";
-    const base::ChildResult rc = base::run_child(spec);
+    const StageRunner& remote = stage_runner_override();
+    const base::ChildResult rc = remote.run ? remote.run(spec) : base::run_child(spec);
     if (!rc.ok()) {
       out.status = Status::failed;
       std::string tail = rc.stderr_tail;

@@ -14,8 +14,19 @@
 
 #include "nas/search/pipeline.hpp"
 #include "nas/search/run.hpp"
+#include "workloads/base/child_process.hpp"
 
 namespace tessera::search {
+
+// How a stage's command runs: by default a child of this process; under
+// tessera-mpi on a worker rank (the search's directory must then be on a file
+// system every rank sees: the training writes its weights there). `slots`:
+// stages that can run at once (the -j a search takes when none is given).
+struct StageRunner {
+  std::function<base::ChildResult(const base::ChildSpec&)> run;
+  int slots = 0;
+};
+StageRunner& stage_runner_override();
 
 class ChildEvaluator : public Evaluator {
  public:

@@ -1,5 +1,5 @@
 // tessera search: neural architecture and hardware search (nas/search/).
-//   tessera search SPACE.toml -o DIR [-j N] [--evaluations N]
+//   tessera search SPACE.toml -o DIR [-j N] [--evaluations N] [--mpi]
 // runs or resumes the search described by SPACE.toml; DIR keeps the record
 // (results.sqlite, the store shared with sweeps), the current front (pareto.csv), the leaderboard, the
 // progress per generation and each candidate's files.
@@ -19,6 +19,7 @@
 #include "nas/search/ranking.hpp"
 #include "nas/search/run.hpp"
 #include "sim/cli/common.hpp"
+#include "sim/cli/dispatch.hpp"
 #include "workloads/base/results_store.hpp"
 #include <nlohmann/json.hpp>
 #include "sim/cli/options.hpp"
@@ -237,11 +238,20 @@ int run_search_command(const Args& args) {
       ("space", po::value(&space_file)->required(), "search space file (configs/nas/*.toml)")
       ("output,o", po::value(&dir)->required(), "directory of the search: a rerun with the same directory resumes")
       ("jobs,j", po::value(&jobs)->default_value(1), "candidates evaluated at once (child processes)")
-      ("evaluations", po::value(&evaluations), "override [search] evaluations (extend a finished search)");
+      ("evaluations", po::value(&evaluations), "override [search] evaluations (extend a finished search)")
+      ("mpi", "run the candidates' stages on MPI ranks (under mpirun; rank 0 searches, the others run stages; DIR on a shared file system)");
   po::positional_options_description pos;
   pos.add("space", 1);
   po::variables_map vm;
-  if (!parse(args, desc, vm, "tessera search SPACE.toml -o DIR [-j N] [--evaluations N]", &pos)) return 0;
+  if (!parse(args, desc, vm, "tessera search SPACE.toml -o DIR [-j N] [--evaluations N] [--mpi]", &pos)) return 0;
+  if (vm.count("mpi") && !stage_runner_override().run) {
+    // MPI lives in tessera-mpi, as for sweeps; the MPI environment survives the exec.
+    std::vector<std::string> a{"search"};
+    a.insert(a.end(), args.begin(), args.end());
+    exec_sibling("tessera-mpi", a);
+  }
+  // On MPI ranks, as many candidates at once as there are workers unless -j says otherwise.
+  if (stage_runner_override().run && vm["jobs"].defaulted()) jobs = stage_runner_override().slots;
   auto need = [](bool ok, const char* opt, const std::string& what) {
     if (!ok) throw InputError({"command line", 0, 0}, opt, what);
   };

@@ -234,6 +234,36 @@ TEST(SearchCli, SuccessiveHalvingTrainsTheBestFurtherAndRereadsFinishedStages) {
   for (const auto& [path, t] : logs) EXPECT_EQ(fs::last_write_time(path), t) << path << " was run again";
 }
 
+// Stages on MPI ranks (3 ranks: the search and two workers): the same record as a local run.
+TEST(SearchCli, MpiRanksRunTheStagesAndRecordTheSameSearch) {
+  const std::string space = write("mpi.toml", kCostOnly);
+  const std::string local = temp_path("mpi-local"), ranks = temp_path("mpi-ranks");
+  ASSERT_EQ(run_tessera("search " + space + " -o " + local + " -j 2").code, 0);
+  auto r = tessera::testing::run_shell(
+      "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 mpirun -np 3 " +
+      std::string(TESSERA_BINARY_DIR) + "/tessera search " + space + " -o " + ranks + " --mpi");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("2 job(s)"), std::string::npos) << r.out;  // one candidate per worker rank
+  auto a = record(local), b = record(ranks);
+  ASSERT_EQ(a.size(), 10u);
+  ASSERT_EQ(b.size(), 10u);
+  std::map<std::string, search::Metrics> ma;
+  for (const auto& e : a) ma[std::to_string(e.generation) + " " + e.candidate.key()] = e.outcome.metrics;
+  for (const auto& e : b) {
+    const std::string k = std::to_string(e.generation) + " " + e.candidate.key();
+    ASSERT_TRUE(ma.count(k)) << k;
+    EXPECT_EQ(e.outcome.metrics, ma[k]) << k;
+  }
+  // The same front simulated (ids follow completion order, which the ranks vary).
+  auto without_ids = [](const std::string& csv) {
+    std::multiset<std::string> rows;
+    std::istringstream is(csv);
+    for (std::string line; std::getline(is, line);) rows.insert(line.substr(line.find(',')));
+    return rows;
+  };
+  EXPECT_EQ(without_ids(slurp(ranks + "/front-simulated.csv")), without_ids(slurp(local + "/front-simulated.csv")));
+}
+
 TEST(SearchCli, KillNineLosesNoCandidateAndRepeatsNone) {
   // Training candidates (a few seconds each) so the kill lands mid-search.
   std::string text = kCostOnly;
