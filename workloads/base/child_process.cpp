@@ -148,4 +148,6 @@ ChildResult run_child(const ChildSpec& spec) {
   }
 }
 
+bool address_space_limit_applies() { return kLimitAddressSpace; }
+
 }  // namespace tessera::base

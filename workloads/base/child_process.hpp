@@ -62,6 +62,10 @@ class ChildPool {
 // Runs one child to completion.
 ChildResult run_child(const ChildSpec& spec);
 
+// Whether ChildSpec::memory_mb is applied: not in AddressSanitizer builds,
+// whose children reserve terabytes of address space for shadow memory.
+bool address_space_limit_applies();
+
 // The last `max_bytes` of a file, cut at a line start.
 std::string file_tail(const std::string& path, size_t max_bytes = 2048);
 
