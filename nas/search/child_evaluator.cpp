@@ -7,25 +7,18 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
 #include "nas/search/halving.hpp"
 #include "nas/search/search_store.hpp"
 #include "workloads/base/child_process.hpp"
+#include "workloads/io/text_file.hpp"
 
 namespace tessera::search {
 
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // The marker is written after the report, by rename: present means complete.
 void write_marker(const std::string& path, const std::string& text) {
@@ -117,7 +110,7 @@ bool ChildEvaluator::run_stage(const StageCommand& st, const std::string& dir, O
   const std::string marker = dir + "/" + st.name + ".done";
   const std::string cmd = command_text(st);
   std::error_code ec;
-  if (!(fs::exists(marker) && read_text(marker) == cmd && fs::exists(st.report))) {
+  if (!(fs::exists(marker) && io::read_file(marker) == cmd && fs::exists(st.report))) {
     // Leftovers of an interrupted run (a partly trained directory) go first.
     fs::remove(marker, ec);
     fs::remove_all(st.output, ec);
@@ -139,7 +132,7 @@ bool ChildEvaluator::run_stage(const StageCommand& st, const std::string& dir, O
     write_marker(marker, cmd);
   }
   try {
-    read_stage_metrics(st.name.rfind("train", 0) == 0 ? "train" : st.name, read_text(st.report), out.metrics);
+    read_stage_metrics(st.name.rfind("train", 0) == 0 ? "train" : st.name, io::read_file(st.report), out.metrics);
   } catch (const std::exception& e) {
     out.status = Status::failed;
     out.message = e.what();

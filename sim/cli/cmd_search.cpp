@@ -26,6 +26,7 @@
 #include "sim/report/report.hpp"
 #include "workloads/importers/network_toml.hpp"
 #include "workloads/io/toml_reader.hpp"
+#include "workloads/io/text_file.hpp"
 #include "workloads/load.hpp"
 
 namespace tessera::cli {
@@ -72,13 +73,6 @@ SearchFile read_search_file(const std::string& path) {
            "nsga2 needs two or more [[objective]]s; with one, use evolution, surrogate or random");
   root.finish();
   return f;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 std::string progress_line(const Progress& p, const Goals& g) {
@@ -187,7 +181,7 @@ int search_export(const Args& args) {
     const std::string sim = layout.candidate_dir(e.candidate) + "/simulate.json";
     if (fs::exists(sim)) {
       Metrics sm;
-      read_stage_metrics("simulate", read_text(sim), sm);
+      read_stage_metrics("simulate", io::read_file(sim), sm);
       for (const auto& [k, v] : sm) j["metrics"][k] = v;
     }
     write_file_atomic(cdir + "/candidate.json", j.dump(2) + "\n");
@@ -261,10 +255,10 @@ int run_search_command(const Args& args) {
   if (vm.count("evaluations")) f.run.evaluations = size_t(evaluations);
 
   // A directory holds one search: its space file is kept and must match on a rerun.
-  const std::string text = read_text(space_file);
+  const std::string text = io::read_file(space_file);
   const std::string kept = dir + "/space.toml";
   if (fs::exists(kept)) {
-    need(read_text(kept) == text, "--output",
+    need(io::read_file(kept) == text, "--output",
          "'" + dir + "' holds a different search (its space.toml differs from " + space_file + ")");
   } else {
     std::error_code ec;
