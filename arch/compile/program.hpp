@@ -80,6 +80,10 @@ struct HostProgram {
   int input_layer = -1;           // producer of the layer's input
   int replication = 1;
   int round = 0;                  // weight-reload round
+  // Mean read conductance of the layer's cells (uS) when its weights are
+  // known and its cell reads are priced from them; negative: not known, the
+  // device's mean is priced (price_programmed_conductance).
+  double cell_conductance_us = -1;
   // Work is grouped in "row groups" of `row_group` output rows (1 on crossbar
   // tiles; on an AP as many rows as fit its CAM rows): out_rows counts groups,
   // out_cols the items (positions, or AP row tiles) of one group.

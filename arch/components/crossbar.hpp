@@ -31,6 +31,11 @@ struct CrossbarParams {
   double phase_energy_pj = 0;        // per read phase of one array: its bit lines charged (priced; 0 when the cell figure is pinned)
   double mux_energy_pj = 0;          // per column converted: its column-mux switch and the ADC input node (priced; 0 when pinned)
   double periphery_um2 = 0;          // per array: write drivers and the empty corner of the macro's rectangle (priced; 0 when area pinned)
+  // The conductance a priced resistive cell read assumes (the device's mean,
+  // uS); 0 when the cell figure is pinned or the cell is not resistive. Known
+  // weights rescale the cell reads by their programmed mean over it
+  // (arch/compile/programmed_conductance.hpp).
+  double priced_cell_g_us = 0;
   bool read_pinned = false, area_pinned = false, leakage_pinned = false;
   bool read_time_pinned = false, pulse_pinned = false;
 

@@ -96,6 +96,7 @@ void price_crossbar_tile(const ArchConfig& a, TileClassParams& t) {
   const double cell_fj = cell.resistive ? xb.read_voltage_v * xb.read_voltage_v * g_mean_us * xb.read_pulse_ns
                                         : tech.gate_cap_ff_per_um * f_um * tech.vdd_v * tech.vdd_v;
   pin_or(xb.read_pinned, xb.read_energy_fj_per_cell, xb.input_activity * cell_fj);
+  xb.priced_cell_g_us = cell.resistive && !xb.read_pinned ? g_mean_us : 0.0;
   pin_or(xb.leakage_pinned, xb.leakage_mw, tech.leakage_mw(double(xb.rows) * xb.cols * cell.transistors * f_um));
 
   // Every read phase charges the array's bit lines (wire and the cells'

@@ -48,6 +48,7 @@ Datapath::Datapath(const Network& net, const ArchConfig& arch, const Mapping& ma
     h.inputs = {h.layer->activation_bits, tc.dac.bits};
     h.adc_range = tc.adc.range;
     const device::Device& dev = arch.device_of(h.map->tile_class);
+    h.g_unit_us = dev.g_max() / double(h.weights.top_digit());
     h.arrays.resize(size_t(h.map->replication));
     double reference = 0, now = 0;
     for (int r = 0; r < h.map->replication; ++r) {
@@ -73,6 +74,20 @@ Datapath::Datapath(const Network& net, const ArchConfig& arch, const Mapping& ma
       for (int64_t r = 0; r < h.window.rows; ++r) h.qsum[size_t(oc)] += h.q.q[size_t(oc * h.window.rows + r)];
     readers_[size_t(h.layer->inputs[0])].push_back(int(hi));
   }
+}
+
+std::vector<double> Datapath::read_conductances_us() const {
+  std::vector<double> g(hosts_.size(), -1.0);
+  for (size_t hi = 0; hi < hosts_.size(); ++hi) {
+    double sum = 0, cells = 0;
+    for (const auto& replica : hosts_[hi].arrays)
+      for (const CrossbarArray& a : replica) {
+        sum += a.read_sum;  // digit units: a cell reads g / g_unit (program_array)
+        cells += double(a.rows) * a.cols;
+      }
+    if (cells > 0) g[hi] = sum * hosts_[hi].g_unit_us / cells;
+  }
+  return g;
 }
 
 void Datapath::begin(const InputImage& image) {

@@ -86,6 +86,10 @@ class Datapath : public sc::FunctionalHooks {
   const InputSlicing& input_slicing(int host) const { return hosts_.at(size_t(host)).inputs; }
   const Window& window(int host) const { return hosts_.at(size_t(host)).window; }
   double gain(int host) const { return hosts_.at(size_t(host)).gain; }
+  // Per host: the mean conductance its cells read at the inference time (uS),
+  // over every used cell of every array and replica; -1 for a host without
+  // arrays. What price_programmed_conductance charges for the cell reads.
+  std::vector<double> read_conductances_us() const;
   int64_t weight_code_sum(int host, int64_t oc) const { return hosts_.at(size_t(host)).qsum.at(size_t(oc)); }
 
  private:
@@ -103,6 +107,7 @@ class Datapath : public sc::FunctionalHooks {
     std::vector<int64_t> acc, ref;  // [oc * positions + p]: shift-and-add sums; reference-column sums
     std::vector<int64_t> qsum;      // per output channel: sum of its weight codes (signed-input correction)
     double gain = 1.0;              // drift compensation
+    double g_unit_us = 0;           // conductance of one digit step
   };
   void compute_array(int host, int replica, int xbar, int64_t y, int64_t x, int64_t p);
   // Rows [y0, y1) of `layer` are final: quantise them for the weight layers that read them.

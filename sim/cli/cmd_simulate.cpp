@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "arch/analytical/model.hpp"
+#include "arch/compile/programmed_conductance.hpp"
 #include "arch/cost/cost_table.hpp"
 #include "sim/cli/common.hpp"
 #include "sim/cli/options.hpp"
@@ -103,6 +104,8 @@ int cmd_simulate(const Args& args) {
   }
   // Bad weights or images fail here, before the simulation and before any output.
   std::unique_ptr<FunctionalRun> fun = functional ? prepare_functional(in.net, in.arch, map, prog, fopt) : nullptr;
+  // The weights are known: cell reads cost what the programmed cells conduct.
+  if (fun) price_programmed_conductance(prog, in.arch, fun->datapath->read_conductances_us());
   const bool record = !trace.empty() || !vcd_file.empty();
   SimRun run = run_simulation(in.net, in.arch, prog, vm.count("clocked") ? sc::Mode::Clocked : sc::Mode::Event, record,
                               fun ? fun->datapath.get() : nullptr, stream_images);

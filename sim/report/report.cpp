@@ -83,6 +83,7 @@ Report build_report(const Network& net, const ArchConfig& arch, const Mapping& m
     lr.stall = hr.stall;
     lr.energy_pj = cost.energy_by_component(lm.tile_class, hr.events);
     lr.energy_total_pj = CostTable::sum(lr.energy_pj);
+    lr.cell_conductance_us = h.cell_conductance_us;
     for (int c = 0; c < kComponents; ++c) r.energy_pj[c] += lr.energy_pj[c];
     r.events += hr.events;
     const HostPipeline pipe = host_pipeline(arch, h);
@@ -237,6 +238,7 @@ void write_json(const Report& r, std::ostream& os) {
     lj["stall_cycles"] = stall;
     lj["energy_pj"] = l.energy_total_pj;
     lj["energy_by_component_pj"] = components(l.energy_pj);
+    if (l.cell_conductance_us >= 0) lj["cell_conductance_us"] = l.cell_conductance_us;
     layers.push_back(lj);
   }
   j["layers"] = layers;

@@ -45,6 +45,7 @@ struct LayerReport {
   // energy
   ComponentValues energy_pj{};
   double energy_total_pj = 0;
+  double cell_conductance_us = -1;  // cells priced at their programmed mean conductance; negative: the device's mean
 };
 
 struct Report {

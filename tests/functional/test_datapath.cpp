@@ -3,8 +3,11 @@
 // error with ISAAC's 8-bit ADCs, and deterministic device variation.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
+#include "arch/compile/programmed_conductance.hpp"
+#include "arch/cost/cost_table.hpp"
 #include "arch/functional/compare.hpp"
 #include "functional_helpers.hpp"
 #include "workloads/ir/builder.hpp"
@@ -125,4 +128,83 @@ TEST(Devices, PcmDriftDependsOnReadTime) {
   std::vector<double> early = s.hardware(1, 1.0), late = s.hardware(1, 1e6);
   EXPECT_EQ(early, s.hardware(1, 1.0));
   EXPECT_NE(early, late);
+}
+
+// Known weights: a layer's cell reads cost V^2 G t at the mean conductance
+// its arrays read, not at the device's mean (docs/cost-model.md).
+namespace {
+const double kGMin = 10.0 / 17, kGMax = 10.0;  // neurosim-rram22: R_on 100 kOhm, on/off 17, two levels
+
+// Every weight code set to `code`; the programmed mean by hand from the
+// offset encoding: u = code + 128 cut into eight 1-bit digits, and the
+// reference column all at the top digit.
+double mean_by_hand(const Datapath& dp, int h, int code) {
+  const int ones_per_weight = __builtin_popcount(unsigned(code + 128));
+  double ones = 0, cells = 0;
+  for (int r = 0; r < dp.replicas(h); ++r)
+    for (int x = 0; x < dp.arrays(h, r); ++x) {
+      const CrossbarArray& a = dp.array(h, r, x);
+      ones += double(a.rows) * (double(a.weights()) * ones_per_weight + (a.ref_col >= 0 ? 1 : 0));
+      cells += double(a.rows) * a.cols;
+    }
+  return (ones * kGMax + (cells - ones) * kGMin) / cells;
+}
+}  // namespace
+
+TEST(ProgrammedConductance, MeanReadConductanceByHand) {
+  for (int code : {0, -128, 127, -1}) {
+    Rig s(zoo::build("mlp"), preset("neurosim-rram22"));
+    for (auto& l : s.q.layers) std::fill(l.q.begin(), l.q.end(), code);
+    Datapath dp(s.net, s.arch, s.map, s.prog, s.q, {});
+    const std::vector<double> g = dp.read_conductances_us();
+    ASSERT_EQ(int(g.size()), dp.hosts());
+    for (int h = 0; h < dp.hosts(); ++h) EXPECT_NEAR(g[h], mean_by_hand(dp, h, code), 1e-5) << "code " << code << " host " << h;
+  }
+  // Differential encoding with every weight 0: every cell at g_min.
+  Rig d(zoo::build("mlp"), preset("neurosim-rram22", {"mapping.signed_weights=differential"}));
+  for (auto& l : d.q.layers) std::fill(l.q.begin(), l.q.end(), 0);
+  Datapath dp(d.net, d.arch, d.map, d.prog, d.q, {});
+  for (double g : dp.read_conductances_us()) EXPECT_NEAR(g, kGMin, 1e-6);
+}
+
+TEST(ProgrammedConductance, CellReadsArePricedAtTheProgrammedMean) {
+  Rig s(zoo::build("mlp"), preset("neurosim-rram22"));
+  for (auto& l : s.q.layers) std::fill(l.q.begin(), l.q.end(), -128);  // u = 0: only the reference column conducts g_max
+  Datapath dp(s.net, s.arch, s.map, s.prog, s.q, {});
+  const std::vector<double> g = dp.read_conductances_us();
+  const Program before = s.prog;
+  price_programmed_conductance(s.prog, s.arch, g);
+  const CostTable cost(s.arch);
+  const auto& xb = s.arch.tile_classes[0].crossbar;
+  EXPECT_DOUBLE_EQ(xb.priced_cell_g_us, 0.5 * (kGMin + kGMax));
+  for (size_t h = 0; h < s.prog.hosts.size(); ++h) {
+    EXPECT_EQ(s.prog.hosts[h].cell_conductance_us, g[h]);
+    EXPECT_LT(g[h], xb.priced_cell_g_us);
+    for (size_t t = 0; t < s.prog.hosts[h].tiles.size(); ++t) {
+      const EventCounts& a = before.hosts[h].tiles[t].events_per_position;
+      const EventCounts& b = s.prog.hosts[h].tiles[t].events_per_position;
+      for (int e = 0; e < kEvents; ++e)
+        if (Event(e) != Event::CellRead) EXPECT_EQ(a.n[e], b.n[e]) << to_string(Event(e));
+      // Energy of one cell read now: input activity x V^2 x G_programmed x t (uS V^2 ns = fJ).
+      const double per_cell_pj = cost.energy_pj(0, Event::CellRead) * b[Event::CellRead] / a[Event::CellRead];
+      EXPECT_NEAR(per_cell_pj, xb.input_activity * xb.read_voltage_v * xb.read_voltage_v * g[h] * xb.read_pulse_ns * 1e-3,
+                  1e-12);
+    }
+  }
+  EXPECT_THROW(price_programmed_conductance(s.prog, s.arch, g), std::logic_error);
+}
+
+TEST(ProgrammedConductance, PinnedAndSramCellsAreLeftAlone) {
+  for (const char* arch : {"isaac", "neurosim-sram22"}) {
+    Rig s(zoo::build("mlp"), preset(arch));
+    Datapath dp(s.net, s.arch, s.map, s.prog, s.q, {});
+    const Program before = s.prog;
+    EXPECT_EQ(s.arch.tile_classes[0].crossbar.priced_cell_g_us, 0) << arch;
+    price_programmed_conductance(s.prog, s.arch, dp.read_conductances_us());
+    for (size_t h = 0; h < s.prog.hosts.size(); ++h) {
+      EXPECT_LT(s.prog.hosts[h].cell_conductance_us, 0) << arch;
+      for (size_t t = 0; t < s.prog.hosts[h].tiles.size(); ++t)
+        EXPECT_EQ(before.hosts[h].tiles[t].events_per_position.n, s.prog.hosts[h].tiles[t].events_per_position.n) << arch;
+    }
+  }
 }

@@ -102,6 +102,33 @@ TEST(FunctionalCli, TimingIsUnchangedByTheFunctionalMode) {
   }
 }
 
+// With the weights known, a priced resistive cell read costs the programmed
+// mean conductance: only the crossbar energy moves, by the sign of G - G_mean.
+TEST(FunctionalCli, KnownWeightsPriceTheCellReads) {
+  std::string plain = tmp("np.json"), fun = tmp("nf.json");
+  const std::string net = " --net mlp --arch neurosim-rram22";
+  ASSERT_EQ(run("simulate -q" + net + " -o " + plain).code, 0);
+  ASSERT_EQ(run("simulate -q --functional" + net + " -o " + fun).code, 0);
+  json a = read_json(plain), b = read_json(fun);
+  EXPECT_EQ(a["totals"]["cycles"], b["totals"]["cycles"]);
+  const double g_mean = 0.5 * (10.0 + 10.0 / 17);
+  ASSERT_EQ(a["layers"].size(), b["layers"].size());
+  for (size_t i = 0; i < a["layers"].size(); ++i) {
+    const json &la = a["layers"][i], &lb = b["layers"][i];
+    EXPECT_FALSE(la.contains("cell_conductance_us"));
+    ASSERT_TRUE(lb.contains("cell_conductance_us")) << i;
+    const double g = lb["cell_conductance_us"].get<double>();
+    EXPECT_GT(g, 10.0 / 17);
+    EXPECT_LT(g, 10.0);
+    for (auto& [k, v] : la["energy_by_component_pj"].items()) {
+      const double e0 = v.get<double>(), e1 = lb["energy_by_component_pj"][k].get<double>();
+      if (k != "crossbar") EXPECT_EQ(e0, e1) << k;
+      else if (g > g_mean) EXPECT_GT(e1, e0);
+      else EXPECT_LT(e1, e0);
+    }
+  }
+}
+
 TEST(FunctionalCli, SeedsAndNoisyDevices) {
   std::string a = tmp("n1.json"), b = tmp("n2.json"), c = tmp("n3.json");
   const std::string cmd = "simulate -q --net mlp --functional --set device.rram.sigma=0.1" + kLossless;
