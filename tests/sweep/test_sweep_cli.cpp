@@ -315,3 +315,18 @@ TEST(SweepCli, SpecReferenceInDocsIsCurrent) {
   EXPECT_NE(doc.find("<!-- spec-reference:begin -->\n" + r.out + "<!-- spec-reference:end -->"), std::string::npos)
       << "docs/sweeps.md is out of date: run tools/gen-sweep-reference.sh";
 }
+
+// Every example spec under configs/sweeps resolves: all its points' networks
+// and arch configs load (a dry run), and nothing is written.
+TEST(SweepCli, ShippedSpecsResolve) {
+  int specs = 0;
+  for (const auto& f : fs::directory_iterator(std::string(TESSERA_SOURCE_DIR) + "/configs/sweeps")) {
+    if (f.path().extension() != ".toml") continue;
+    ++specs;
+    Result r = run("sweep " + f.path().string() + " -o " + tmp("shipped") + " --dry-run");
+    EXPECT_EQ(r.code, 0) << f.path() << ": " << r.out;
+    EXPECT_NE(r.out.find(" points"), std::string::npos) << f.path();
+    EXPECT_FALSE(fs::exists(tmp("shipped")));
+  }
+  EXPECT_GE(specs, 4);
+}
