@@ -107,7 +107,8 @@ TEST(ClockedStream, WeightReload) {
 // The measured interval: images overlap in the pipeline, so consecutive
 // outputs are at most one single-image latency apart; without weight reload
 // the formula (slowest layer or the off-chip interface) bounds it from below,
-// and energy per inference is the single image's (same events).
+// and energy per inference is the single image's (same events) but for its
+// static share, charged over the interval.
 TEST(Stream, IntervalBetweenFormulaAndLatency) {
   for (std::string args : {std::string("--net fmnist-cnn"), std::string("--net resnet20 --arch pcm-8b"),
                            std::string("--net mobilenet-tiny:abits=4 --arch rtm-ap"),
@@ -124,6 +125,14 @@ TEST(Stream, IntervalBetweenFormulaAndLatency) {
                 1e-9 * s["metrics"]["throughput_fps"].get<double>());
     for (const auto& [k, v] : one["events"].items())
       EXPECT_NEAR(s["events"][k].get<double>(), v.get<double>(), 1e-9 * std::abs(v.get<double>())) << k << " " << args;
+    // Static energy: an image alone holds the chip for its latency, an image
+    // of the stream for the interval (mW x cycles / GHz = pJ).
+    const double mw = one["totals"]["leakage_power_mw"].get<double>(), ghz = one["arch"]["clock_ghz"].get<double>();
+    const auto leak = [](const json& r) {
+      return r["totals"]["energy_by_component_pj"].value("leakage", 0.0);
+    };
+    EXPECT_NEAR(leak(one), mw * one["totals"]["cycles"].get<double>() / ghz, 1e-9 * leak(one)) << args;
+    EXPECT_NEAR(leak(s), mw * interval / ghz, 1e-9 * leak(one)) << args;
     // Image 0 in a stream ends no earlier than alone: later images compete for
     // links and ports, and a send into a flow-controlled buffer is injected
     // the cycle after its credit.
