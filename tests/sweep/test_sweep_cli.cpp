@@ -97,12 +97,14 @@ TEST(SweepCli, KillNineThenResumeLosesNothingAndRepeatsNothing) {
   std::string spec = write_spec("kill.toml", "[sweep]\nmode = \"simulate\"\nnet = \"fmnist-cnn\"\narch = \"" + kIsaac +
                                                  "\"\n[[axis]]\nkey = \"tile_class.0.adc.bits\"\nvalues = [4, 5, 6, 7]\n"
                                                  "[[axis]]\nkey = \"tile_class.0.crossbar.rows\"\nvalues = [64, 128, 256]\n");
+  const std::string log_path = tmp("killed.log");
   pid_t pid = fork();
   if (pid == 0) {
     std::string exe = std::string(TESSERA_BINARY_DIR) + "/tessera";
-    int null = ::open("/dev/null", O_WRONLY);
-    dup2(null, 1);
-    dup2(null, 2);
+    // The sweep's messages go to a file, printed if the test fails.
+    int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(log, 1);
+    dup2(log, 2);
     execl(exe.c_str(), exe.c_str(), "sweep", spec.c_str(), "-o", dir.c_str(), "-q", nullptr);
     _exit(127);
   }
@@ -115,7 +117,7 @@ TEST(SweepCli, KillNineThenResumeLosesNothingAndRepeatsNothing) {
   kill(pid, SIGKILL);
   waitpid(pid, nullptr, 0);
   auto at_kill = statuses(dir);
-  ASSERT_GE(at_kill.size(), 2u);
+  ASSERT_GE(at_kill.size(), 2u) << "the sweep said: " << slurp(log_path);
   ASSERT_LT(at_kill.size(), 12u) << "the sweep finished before the kill: the test proves nothing";
   std::map<std::string, double> seconds_at_kill;
   for (auto& row : base::ResultsStore(base::ResultsStore::path_in(dir), false).rows())

@@ -4,10 +4,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <thread>
 
 #include "sim/sweep/point.hpp"
 #include "sim/sweep/sampler.hpp"
@@ -237,6 +239,33 @@ TEST(ResultsStore, RecordsResumesAndMerges) {
   EXPECT_EQ(std::count(c.begin(), c.end(), '\n'), 4);  // header and three rows
   EXPECT_EQ(c.rfind("hash,kind,point,status", 0), 0u);
   EXPECT_NE(c.find(",x.y"), std::string::npos);
+}
+
+// Connections setting up one new store at the same time (a sweep creating
+// it while `sweep status` or another shard opens it) all succeed and every
+// row is kept: a lock conflict during setup is retried.
+TEST(ResultsStore, ConcurrentSetupOfANewStore) {
+  for (int round = 0; round < 10; ++round) {
+    std::string d = tmp_dir() + "/race" + std::to_string(round);
+    fs::remove_all(d);
+    fs::create_directories(d);
+    const std::string path = base::ResultsStore::path_in(d);
+    std::vector<std::thread> threads;
+    std::atomic<int> failures{0};
+    for (int t = 0; t < 6; ++t)
+      threads.emplace_back([&, t] {
+        try {
+          base::ResultsStore s(path);
+          s.put({"h" + std::to_string(t), {{"status", std::string("done")}, {"point", int64_t(t)}}});
+        } catch (const std::exception& e) {
+          ++failures;
+          ADD_FAILURE() << "thread " << t << ": " << e.what();
+        }
+      });
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(failures.load(), 0);
+    EXPECT_EQ(base::ResultsStore(path, false).statuses().size(), 6u) << "round " << round;
+  }
 }
 
 TEST(ChildProcess, CrashTimeoutAndExitCodesAreResults) {

@@ -1,16 +1,23 @@
 #include "workloads/base/results_store.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 namespace tessera::base {
 
 namespace {
+// Opening retries on a lock conflict: 100 attempts 50 ms apart, 5 s in all.
+constexpr int kOpenAttempts = 100;
+constexpr int kOpenRetryMs = 50;
+
 // Every row has these; the rest are added as points bring them.
 const char* kSchema =
     "CREATE TABLE IF NOT EXISTS results ("
@@ -75,16 +82,31 @@ std::string ResultsStore::path_in(const std::string& dir) {
 
 ResultsStore::ResultsStore(const std::string& path, bool create) {
   int flags = SQLite::OPEN_READWRITE | (create ? SQLite::OPEN_CREATE : 0);
-  db_ = std::make_unique<SQLite::Database>(path, flags);
-  db_->setBusyTimeout(10000);
-  // WAL: a committed row survives a kill -9 of the writer; NORMAL syncs at
-  // checkpoints, which loses nothing on a process crash (only on power loss).
-  db_->exec("PRAGMA journal_mode=WAL");
-  db_->exec("PRAGMA synchronous=NORMAL");
-  db_->exec(kSchema);
-  db_->exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)");
-  SQLite::Statement st(*db_, "PRAGMA table_info(results)");
-  while (st.executeStep()) columns_.push_back(st.getColumn(1).getString());
+  // Two connections setting up the same new file at once (a sweep creating
+  // its store while `sweep status` opens it) can each need the other's lock;
+  // SQLite then answers BUSY at once, without waiting out the busy timeout.
+  // Such a conflict resolves when one side retries.
+  for (int attempt = 0;; ++attempt) {
+    try {
+      columns_.clear();
+      db_ = std::make_unique<SQLite::Database>(path, flags);
+      db_->setBusyTimeout(10000);
+      // WAL: a committed row survives a kill -9 of the writer; NORMAL syncs at
+      // checkpoints, which loses nothing on a process crash (only on power loss).
+      db_->exec("PRAGMA journal_mode=WAL");
+      db_->exec("PRAGMA synchronous=NORMAL");
+      db_->exec(kSchema);
+      db_->exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)");
+      SQLite::Statement st(*db_, "PRAGMA table_info(results)");
+      while (st.executeStep()) columns_.push_back(st.getColumn(1).getString());
+      return;
+    } catch (const SQLite::Exception& e) {
+      const int code = e.getErrorCode() & 0xff;  // primary result code
+      if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) || attempt >= kOpenAttempts) throw;
+      db_.reset();
+      std::this_thread::sleep_for(std::chrono::milliseconds(kOpenRetryMs));
+    }
+  }
 }
 
 ResultsStore::~ResultsStore() = default;
@@ -126,7 +148,7 @@ std::vector<std::string> ResultsStore::columns() const { return columns_; }
 
 std::vector<std::map<std::string, Value>> ResultsStore::rows(const std::vector<std::string>& statuses) const {
   std::string where;
-  for (const auto& s : statuses) where += (where.empty() ? " WHERE status IN (" : ",") + std::string("?");
+  for (size_t i = 0; i < statuses.size(); ++i) where += i == 0 ? " WHERE status IN (?" : ",?";
   if (!where.empty()) where += ")";
   SQLite::Statement st(*db_, "SELECT * FROM results" + where + " ORDER BY rowid");
   for (size_t i = 0; i < statuses.size(); ++i) st.bind(int(i + 1), statuses[i]);
