@@ -85,21 +85,23 @@ int cmd_export_net(const Args& args) {
   return 0;
 }
 
-#ifdef TESSERA_WITH_NAS
 namespace {
-[[noreturn]] void exec_nas(const char* command, const Args& args) {
+// Replaces this process by the sibling executable that runs `command`.
+[[noreturn]] void exec_command(const char* executable, const char* command, const Args& args) {
   std::vector<std::string> argv{command};
   argv.insert(argv.end(), args.begin(), args.end());
-  exec_sibling("tessera-nas", argv);
+  exec_sibling(executable, argv);
 }
 }  // namespace
-#endif
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> c = {
       {"estimate", "analytical latency, energy and area of a network on an accelerator", cmd_estimate},
-      {"simulate", "cycle-accurate SystemC simulation: the same report plus stalls, utilisation, traces", cmd_simulate},
-      {"compare", "analytical model against simulation, per layer, with the cause of each difference", cmd_compare},
+      // SystemC lives in tessera-sim only: these replace the process by it.
+      {"simulate", "cycle-accurate SystemC simulation: the same report plus stalls, utilisation, traces",
+       [](const Args& a) -> int { exec_command("tessera-sim", "simulate", a); }},
+      {"compare", "analytical model against simulation, per layer, with the cause of each difference",
+       [](const Args& a) -> int { exec_command("tessera-sim", "compare", a); }},
       {"compare-arch", "one network on several chips: energy, latency, area, TOPS/W, energy breakdown", cmd_compare_arch},
       {"list", "arch presets and zoo networks", cmd_list},
       {"describe-config", "every arch config key with type, default and meaning", cmd_describe_config},
@@ -108,17 +110,13 @@ const std::vector<Command>& commands() {
       {"plot", "plots from a results store or a report: heatmap, Pareto front, per-layer breakdown", cmd_plot},
       // pagmo and XGBoost live in tessera-search only: this replaces the process by it.
       {"search", "search networks and hardware together (strategies, Pareto front); 'search export' writes the chosen",
-       [](const Args& a) -> int {
-         std::vector<std::string> argv{"search"};
-         argv.insert(argv.end(), a.begin(), a.end());
-         exec_sibling("tessera-search", argv);
-       }},
+       [](const Args& a) -> int { exec_command("tessera-search", "search", a); }},
 #ifdef TESSERA_WITH_NAS
       // libtorch lives in tessera-nas only: these replace the process by it.
       {"train", "train a network (clean or hardware-aware) on a data set; checkpoints and weight export",
-       [](const Args& a) -> int { exec_nas("train", a); }},
+       [](const Args& a) -> int { exec_command("tessera-nas", "train", a); }},
       {"evaluate", "accuracy of trained weights on the simulated chip: clean and Monte-Carlo over device draws",
-       [](const Args& a) -> int { exec_nas("evaluate", a); }},
+       [](const Args& a) -> int { exec_command("tessera-nas", "evaluate", a); }},
 #endif
   };
   return c;

@@ -157,6 +157,7 @@ int sweep_run(const Args& args) {
   }
   if (!binary.empty() && !fs::exists(binary)) throw InputError({"command line", 0, 0}, "--binary", "no such file: " + binary);
   opt.binary = binary.empty() ? self_sibling("tessera") : binary;
+  if (binary.empty()) opt.sim_binary = self_sibling("tessera-sim");
   opt.out_dir = out;
   opt.retry_failed = vm.count("retry-failed") > 0;
   opt.progress = !vm.count("quiet");

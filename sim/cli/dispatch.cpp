@@ -63,9 +63,11 @@ void exec_sibling(const char* name, const std::vector<std::string>& args) {
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   execv(exe.c_str(), argv.data());
-  throw InputError({exe.string(), 0, 0}, "",
-                   std::string("cannot run ") + name + " (" + std::strerror(errno) +
-                       "): it is built with the libtorch plugin (TESSERA_WITH_TORCH=ON)");
+  const std::string n = name;
+  const std::string how = n == "tessera-nas"   ? "it is built with the libtorch plugin (TESSERA_WITH_TORCH=ON)"
+                          : n == "tessera-mpi" ? "it is built with MPI (TESSERA_WITH_MPI=ON)"
+                                               : "it is built with tessera, next to it";
+  throw InputError({exe.string(), 0, 0}, "", "cannot run " + n + " (" + std::strerror(errno) + "): " + how);
 }
 
 }  // namespace tessera::cli

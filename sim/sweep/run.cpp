@@ -110,7 +110,9 @@ RunSummary run_sweep(const SweepSpec& spec, const std::vector<Point>& points, co
     while (!todo.empty() && ex.running() < ex.slots()) {
       const Point* p = todo.front();
       todo.pop_front();
-      Job job{opt.binary, p->command(spec, kReportPlaceholder), spec.timeout_s, spec.memory_mb};
+      const bool systemc = p->mode == Mode::Simulate || p->mode == Mode::Compare;
+      const std::string& exe = systemc && !opt.sim_binary.empty() ? opt.sim_binary : opt.binary;
+      Job job{exe, p->command(spec, kReportPlaceholder), spec.timeout_s, spec.memory_mb};
       ex.submit(p->index, job);
       running[p->index] = p;
       ++sum.ran;

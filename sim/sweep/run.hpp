@@ -17,6 +17,9 @@ namespace tessera::sweep {
 struct RunOptions {
   std::string out_dir;          // the run directory: results.sqlite lives here
   std::string binary;           // the tessera executable the points run
+  // The executable simulate and compare points run (tessera-sim, which
+  // `tessera simulate` would exec anyway); empty: `binary`.
+  std::string sim_binary;
   bool retry_failed = false;    // rerun points recorded as failed
   int64_t shard_index = 0;      // this process runs the points with index % count == index
   int64_t shard_count = 1;
