@@ -19,10 +19,6 @@
 
 using namespace tessera;
 
-// libsystemc's own main() refers to sc_main; this executable brings its own
-// main (the simulating commands are not among its commands).
-extern "C" int sc_main(int, char**) { return 1; }
-
 int main(int argc, char** argv) {
   // The search's evaluator calls from several threads, one at a time (below).
   boost::mpi::environment env(argc, argv, boost::mpi::threading::serialized);

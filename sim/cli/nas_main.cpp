@@ -10,10 +10,6 @@
 
 using namespace tessera;
 
-// libsystemc's own main() refers to sc_main; this executable brings its own
-// main (the simulating commands are not among its commands).
-extern "C" int sc_main(int, char**) { return 1; }
-
 namespace {
 // train and evaluate allocate and free tensors of tens of megabytes per
 // batch; glibc hands blocks above its mmap threshold back to the kernel on

@@ -5,9 +5,6 @@
 
 using namespace tessera;
 
-// libsystemc's own main() refers to sc_main; this executable brings its own.
-extern "C" int sc_main(int, char**) { return 1; }
-
 int main(int argc, char** argv) {
   static const std::vector<cli::Command> table = {
       {"search", "search networks and hardware together (strategies, Pareto front); 'search export' writes the chosen",
