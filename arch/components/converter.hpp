@@ -30,7 +30,10 @@ class ConverterCostModel {
   virtual double energy_pj(int bits, double rate_gsps, const ConverterContext& c) const = 0;  // per conversion
   virtual double area_mm2(int bits, double rate_gsps, const ConverterContext& c) const = 0;   // per converter
   // Time of one conversion; by default one sample period.
-  virtual double conversion_ns(int bits, double rate_gsps) const { return 1.0 / rate_gsps; }
+  virtual double conversion_ns(int bits, double rate_gsps, const ConverterContext&) const {
+    (void)bits;
+    return 1.0 / rate_gsps;
+  }
 };
 
 // The SAR model's default Walden figure of merit at a node (fJ per step):
@@ -53,7 +56,7 @@ struct ConverterParams {
   void resolve(const ConverterContext& c) {
     energy_pj_ = cost->energy_pj(bits, rate_gsps, c);
     area_mm2_ = cost->area_mm2(bits, rate_gsps, c);
-    conversion_ns_ = cost->conversion_ns(bits, rate_gsps);
+    conversion_ns_ = cost->conversion_ns(bits, rate_gsps, c);
   }
   double energy_pj() const { return energy_pj_; }
   double area_mm2() const { return area_mm2_; }

@@ -7,7 +7,11 @@ namespace tessera {
 void DigitalUnitParams::load(const io::Section& s) {
   count = int(s.integer("count", "number of units", count, 1, 1 << 20));
   ops_per_cycle = int(s.integer("ops_per_cycle", "operations per cycle per unit", ops_per_cycle, 1, 1 << 16));
-  latency_cycles = int(s.integer("latency_cycles", "pipeline latency (cycles)", latency_cycles, 0, 1 << 16));
+  latency_pinned = s.has("latency_cycles");
+  latency_cycles = int(s.integer("latency_cycles",
+                                 "pipeline latency (cycles); absent: the unit's stage delay at the node over the clock period "
+                                 "(docs/cost-model.md)",
+                                 latency_cycles, 0, 1 << 16));
   width_bits = int(s.integer("width_bits", "datapath width (bits); prices the unit from the node when energy_pj/area_mm2 are absent", width_bits, 1, 1024));
   energy_pinned = s.has("energy_pj");
   area_pinned = s.has("area_mm2");

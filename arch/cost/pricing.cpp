@@ -115,13 +115,13 @@ void price_crossbar_tile(const ArchConfig& a, TileClassParams& t) {
   pin_or(t.sample_hold.energy_pinned, t.sample_hold.energy_pj, Technology::switch_pj(c_hold, tech.vdd_v));
   pin_or(t.sample_hold.area_pinned, t.sample_hold.area_mm2, c_hold / published::kCapDensityFfPerUm2 * 1e-6);
 
-  price_digital(t.ima.shift_add, tech);
+  price_digital(t.ima.shift_add, tech, a.clock_ghz);
   price_storage(t.ima.input_register, tech);
   price_storage(t.ima.output_register, tech);
   price_storage(t.buffer, tech);
-  price_digital(t.reduce, tech);
-  price_digital(t.activation, tech);
-  price_digital(t.pooling, tech);
+  price_digital(t.reduce, tech, a.clock_ghz);
+  price_digital(t.activation, tech, a.clock_ghz);
+  price_digital(t.pooling, tech, a.clock_ghz);
   price_storage(t.output_register, tech);
 
   // The array macro is a rectangle: the row periphery (drivers, write level
@@ -190,11 +190,17 @@ double area_leakage_mw(double area_mm2, const Technology& t) {
   return t.leakage_mw(area_mm2 * 1e6 * published::kWidthPerAreaF / t.feature_um());
 }
 
-void price_digital(DigitalUnitParams& u, const Technology& t) {
+void price_digital(DigitalUnitParams& u, const Technology& t, double clock_ghz) {
   const double w = u.width_bits / 32.0;
   pin_or(u.energy_pinned, u.energy_pj, published::kAdd32EnergyPj * w * t.energy_vs_horowitz());
   pin_or(u.area_pinned, u.area_mm2, published::kAdd32AreaUm2 * w * t.area_vs_45() * 1e-6);
   pin_or(u.leakage_pinned, u.leakage_mw, area_leakage_mw(u.area_mm2, t));
+  // Its stage at the node, in whole cycles (at least one). The tolerance keeps
+  // a stage that exactly fills a cycle at one cycle.
+  if (!u.latency_pinned) {
+    const double stage_ns = published::kDigitalStageNs * t.delay_vs(published::kDigitalStageNodeNm);
+    u.latency_cycles = std::max(1, int(std::ceil(stage_ns * clock_ghz - 1e-9)));
+  }
 }
 
 void price_storage(StorageParams& s, const Technology& t) {
@@ -224,8 +230,8 @@ void price_components(ArchConfig& a) {
   for (auto& c : a.ap_classes) {
     price_ap_unit(c, tech);
     price_storage(c.buffer, tech);
-    price_digital(c.activation, tech);
-    price_digital(c.pooling, tech);
+    price_digital(c.activation, tech, a.clock_ghz);
+    price_digital(c.pooling, tech, a.clock_ghz);
     tile_area_sum += c.count * (c.area_mm2 + c.buffer.area_mm2);
     tiles += c.count;
   }

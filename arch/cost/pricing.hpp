@@ -15,7 +15,9 @@ void price_components(ArchConfig& arch);
 
 // The building blocks, exposed for tests and for the AP pricing.
 void price_storage(StorageParams& s, const Technology& t);
-void price_digital(DigitalUnitParams& u, const Technology& t);
+// A digital unit: energy and area of a width_bits adder, static power from
+// its area, and its latency in cycles of `clock_ghz` (its stage delay at the node).
+void price_digital(DigitalUnitParams& u, const Technology& t, double clock_ghz);
 // Static power of `area_mm2` of CMOS at the node (mW).
 double area_leakage_mw(double area_mm2, const Technology& t);
 

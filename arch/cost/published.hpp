@@ -13,6 +13,14 @@ constexpr double kAdd32AreaUm2 = 137;
 constexpr double kSram8kbBitEnergyPj = 10.0 / 64;
 constexpr double kSramRefBytes = 8192;
 
+// Timing of digital units: ISAAC (Shafiee et al., ISCA 2016, 32 nm) feeds
+// its shift-and-add units one sample per cycle of its 8-bit ADCs at
+// 1.28 GS/s, so a digital unit's pipeline stage fits 1/1.28 ns at 32 nm
+// (high-performance transistors at 0.9 V). Other nodes, flavours and supplies
+// scale it by Stillmaker and Baas's delay fits.
+constexpr double kDigitalStageNs = 1.0 / 1.28;
+constexpr int kDigitalStageNodeNm = 32;
+
 // Bit-cell areas (F^2): 6T SRAM ~146 F^2 (ITRS 2013 ORTC), a flip-flop about
 // four 6T cells, 1T1C eDRAM ~60 F^2 (ITRS); array efficiency (cells / macro
 // area) ~0.7 (CACTI-class macros).

@@ -5,8 +5,8 @@
 //
 // Scaling: Stillmaker and Baas, "Scaling equations for the accurate
 // prediction of CMOS device performance from 180 nm to 7 nm", Integration 58
-// (2017): energy ~ a V^2 + b V + c per node (their fitted polynomial), area by
-// their node-to-node factors. 22 nm lies between their 32 nm and 20 nm points
+// (2017): energy ~ a V^2 + b V + c and delay ~ a V^3 + b V^2 + c V + d per node
+// (their fitted polynomials), area by their node-to-node factors. 22 nm lies between their 32 nm and 20 nm points
 // and is interpolated geometrically in the node size.
 #pragma once
 
@@ -21,6 +21,10 @@ struct TechNode {
   double vdd_v;             // nominal supply at this node
   double energy_poly[3];    // Stillmaker-Baas energy fit: a V^2 + b V + c
   double area_vs_45;        // area relative to 45 nm (Stillmaker-Baas area factors)
+  // Stillmaker-Baas delay fits, a V^3 + b V^2 + c V + d, of the
+  // high-performance and low-power models (one bulk model at 130-65 nm).
+  double delay_hp[4];
+  double delay_lp[4];
 };
 
 // The nodes with data, largest first.
@@ -48,6 +52,12 @@ struct Technology {
   double energy_vs_horowitz() const;
   // Area of the same digital circuit relative to 45 nm.
   double area_vs_45() const;
+  // Delay of the same digital circuit in the Stillmaker-Baas fit of the
+  // node, flavour and supply (relative units: only ratios are meaningful).
+  double delay_fit() const;
+  // Delay of the same circuit here relative to `ref_nm` at its nominal supply
+  // in the high-performance flavour (where published timing figures come from).
+  double delay_vs(int ref_nm) const;
   // Switching energy of a capacitance at a voltage: C V^2 (pJ from fF and V).
   static double switch_pj(double cap_ff, double volts) { return cap_ff * volts * volts * 1e-3; }
   // Static power of `width_um` of transistor width held off at vdd (mW).

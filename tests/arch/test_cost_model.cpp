@@ -35,6 +35,71 @@ double poly(double a, double b, double c, double v) { return a * v * v + b * v +
 
 // --- technology node ---
 
+namespace {
+// Stillmaker-Baas delay fits by hand: a V^3 + b V^2 + c V + d.
+double cubic(double a, double b, double c, double d, double v) { return ((a * v + b) * v + c) * v + d; }
+const double kHp32 = cubic(-1047, 2982, -2797, 873.5, 0.9);  // the reference: 32 nm, high performance, 0.9 V
+}  // namespace
+
+TEST(CostModel, DelayScalingByHand) {
+  Technology t;
+  t.node_nm = 32;
+  t.vdd_v = 0.9;
+  EXPECT_DOUBLE_EQ(t.delay_vs(32), 1.0);
+  t.node_nm = 130;
+  t.vdd_v = 1.3;
+  EXPECT_NEAR(t.delay_vs(32), cubic(-76.65, 334.9, -493.4, 275.8, 1.3) / kHp32, 1e-12);
+  t.flavour = "lstp";  // one bulk model at 130 nm
+  EXPECT_NEAR(t.delay_vs(32), cubic(-76.65, 334.9, -493.4, 275.8, 1.3) / kHp32, 1e-12);
+  t.node_nm = 32;
+  t.vdd_v = 0.9;
+  EXPECT_NEAR(t.delay_vs(32), cubic(-325.9, 1374, -1922, 913.2, 0.9) / kHp32, 1e-12);  // 7.0x: low-power models are slow
+  // 22 nm: coefficients interpolated between 32 and 20 nm at t = ln(32/22)/ln(32/20).
+  t.node_nm = 22;
+  t.vdd_v = 0.8;
+  t.flavour = "hp";
+  const double f = std::log(32.0 / 22) / std::log(32.0 / 20);
+  auto mix = [&](double x32, double x20) { return x32 + f * (x20 - x32); };
+  EXPECT_NEAR(t.delay_vs(32), cubic(mix(-1047, 0), mix(2982, 34.63), mix(-2797, -66.37), mix(873.5, 41.15), 0.8) / kHp32, 1e-12);
+  // Each flavour gets faster with the node at nominal supply, within the
+  // bulk models (130 to 32 nm) and the multi-gate ones (20 to 7 nm); low
+  // power is slower than high performance wherever they differ.
+  auto at = [](int nm, const char* flavour) {
+    return preset("neurosim-rram22", {set_node(nm), std::string("chip.technology.flavour=\"") + flavour + "\""}).tech;
+  };
+  for (const char* fl : {"hp", "lstp"}) {
+    for (auto run : {std::vector<int>{130, 90, 65}, std::vector<int>{20, 16, 14, 10, 7}})
+      for (size_t i = 1; i < run.size(); ++i) EXPECT_LT(at(run[i], fl).delay_fit(), at(run[i - 1], fl).delay_fit()) << fl << " " << run[i];
+  }
+  EXPECT_LT(at(32, "hp").delay_fit(), at(45, "hp").delay_fit());
+  EXPECT_LT(at(45, "hp").delay_fit(), at(65, "hp").delay_fit());
+  for (int nm : {45, 32, 22, 20, 16, 14, 10, 7}) EXPECT_GT(at(nm, "lstp").delay_fit(), at(nm, "hp").delay_fit()) << nm;
+  // A supply where the fits stop describing a circuit is an input error.
+  EXPECT_THROW(rram({set_node(7), "chip.technology.vdd_v=2.0"}), InputError);
+}
+
+TEST(CostModel, DigitalLatencyFollowsNodeAndClock) {
+  // One stage: 1/1.28 ns at 32 nm (ISAAC's digital units take one ADC sample per cycle at 1.28 GS/s).
+  EXPECT_EQ(isaac().tile_classes[0].ima.shift_add.latency_cycles, 1);
+  // NeuroSim preset: 22 nm low power at 0.8 V, 1 GHz.
+  ArchConfig a = rram();
+  const double stage = 1.0 / 1.28 * a.tech.delay_fit() / kHp32;
+  EXPECT_GT(stage, 2.0);
+  EXPECT_EQ(a.tile_classes[0].ima.shift_add.latency_cycles, int(std::ceil(stage * 1.0)));
+  EXPECT_EQ(a.tile_classes[0].reduce.latency_cycles, int(std::ceil(stage * 1.0)));
+  EXPECT_EQ(a.tile_classes[0].activation.latency_cycles, int(std::ceil(stage * 1.0)));
+  // A faster clock needs more cycles, a smaller node fewer; a given latency stays.
+  EXPECT_GT(rram({"chip.clock_ghz=3"}).tile_classes[0].ima.shift_add.latency_cycles, a.tile_classes[0].ima.shift_add.latency_cycles);
+  EXPECT_LT(rram({set_node(7)}).tile_classes[0].ima.shift_add.latency_cycles, a.tile_classes[0].ima.shift_add.latency_cycles);
+  EXPECT_EQ(rram({"tile_class.pe.ima.shift_add.latency_cycles=1"}).tile_classes[0].ima.shift_add.latency_cycles, 1);
+  // 130 nm (one bulk model), 1 GHz: 1/1.28 ns x D(130, 1.3 V) / D(32, 0.9 V).
+  EXPECT_EQ(rram({set_node(130)}).tile_classes[0].pooling.latency_cycles,
+            int(std::ceil(1.0 / 1.28 * cubic(-76.65, 334.9, -493.4, 275.8, 1.3) / kHp32)));
+  // The SAR's bit cycle is digital timing too: 0.1 ns at 32 nm, scaled.
+  ArchConfig sar = rram({set_node(130), "tile_class.pe.adc.cost=\"sar\"", "tile_class.pe.adc.bits=8"});
+  EXPECT_NEAR(sar.tile_classes[0].adc.conversion_ns(), 8 * 0.1 * cubic(-76.65, 334.9, -493.4, 275.8, 1.3) / kHp32, 1e-12);
+}
+
 TEST(CostModel, NodeScalingByHand) {
   // A 16-bit adder (the reduce unit, unpinned) at 45 nm and its nominal 1.0 V:
   // Horowitz's 32-bit add (0.1 pJ, 137 um^2 at 45 nm, 0.9 V) x 16/32 x E(45, 1.0 V) / E(45, 0.9 V).
@@ -174,8 +239,9 @@ TEST(CostModel, FewerParallelRowsSlowerAndCostlier) {
 // --- ADC bits and type ---
 
 TEST(CostModel, AdcTypesByHand) {
-  // SAR at its FOM node (32 nm, 0.9 V): the survey fit x 2^8 + the Schreier term at 175 dB; 8 bit cycles of 0.1 ns.
-  ArchConfig a = rram({set_node(32), "tile_class.pe.adc.cost=\"sar\"", "tile_class.pe.adc.bits=8", "tile_class.pe.adc.count=4"});
+  // SAR at its FOM node (32 nm, 0.9 V, high-performance): the survey fit x 2^8 + the Schreier term at 175 dB; 8 bit cycles of 0.1 ns.
+  ArchConfig a = rram({set_node(32), "chip.technology.flavour=\"hp\"", "tile_class.pe.adc.cost=\"sar\"", "tile_class.pe.adc.bits=8",
+                      "tile_class.pe.adc.count=4"});
   const auto& adc = a.tile_classes[0].adc;
   EXPECT_NEAR(adc.energy_pj(), sar_fitted_fom_fj(32) * 1e-3 * 256 + 8 * 40e-3 * a.tech.energy_vs_horowitz() + 0.5 * std::pow(10.0, (6.02 * 8 + 1.76 - 175) / 10) * 1e12, 1e-9);
   EXPECT_NEAR(adc.conversion_ns(), 0.8, 1e-12);

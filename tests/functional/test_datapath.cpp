@@ -183,8 +183,11 @@ TEST(ProgrammedConductance, CellReadsArePricedAtTheProgrammedMean) {
     for (size_t t = 0; t < s.prog.hosts[h].tiles.size(); ++t) {
       const EventCounts& a = before.hosts[h].tiles[t].events_per_position;
       const EventCounts& b = s.prog.hosts[h].tiles[t].events_per_position;
-      for (int e = 0; e < kEvents; ++e)
-        if (Event(e) != Event::CellRead) EXPECT_EQ(a.n[e], b.n[e]) << to_string(Event(e));
+      for (int e = 0; e < kEvents; ++e) {
+        if (Event(e) != Event::CellRead) {
+          EXPECT_EQ(a.n[e], b.n[e]) << to_string(Event(e));
+        }
+      }
       // Energy of one cell read now: input activity x V^2 x G_programmed x t (uS V^2 ns = fJ).
       const double per_cell_pj = cost.energy_pj(0, Event::CellRead) * b[Event::CellRead] / a[Event::CellRead];
       EXPECT_NEAR(per_cell_pj, xb.input_activity * xb.read_voltage_v * xb.read_voltage_v * g[h] * xb.read_pulse_ns * 1e-3,
