@@ -24,7 +24,48 @@ uint64_t array_stream(int layer, int replica, int xbar) {
 // (layers stay below 2^15, so it is disjoint from every array id).
 constexpr uint64_t kReferenceStreamBit = uint64_t(1) << 47;
 
+// Replica r's array xi of weight layer li, programmed on the tile class's
+// device and read at the inference time, from its own device streams.
+CrossbarArray programmed_array(const QuantLayer& q, const Window& w, const LayerMapping& lm, size_t xi, int r, int li,
+                               const TileClassParams& tc, const WeightSlicing& ws, const device::Device& dev,
+                               const DatapathOptions& opt) {
+  CrossbarArray a = build_array(q, w, lm.tiling, lm.xbars[xi], ws, tc.dac.bits, tc.adc.bits, tc.crossbar.parallel_rows);
+  const uint64_t id = array_stream(li, r, int(xi));
+  device::Rng rng = device::Rng::stream(opt.seed, id);
+  device::Rng ref_rng = device::Rng::stream(opt.seed, id | kReferenceStreamBit);
+  program_array(a, dev, tc.crossbar.bits_per_cell, opt.t_inference, rng, opt.drift_compensation ? &ref_rng : nullptr);
+  return a;
+}
+
+// Digit units (program_array) to microsiemens: a cell reads g / g_unit.
+double digit_unit_us(const device::Device& dev, const WeightSlicing& ws) { return dev.g_max() / double(ws.top_digit()); }
+
 }  // namespace
+
+std::vector<double> programmed_conductances_us(const Network& net, const ArchConfig& arch, const Mapping& map,
+                                               const Program& prog, const QuantizedNet& q, const DatapathOptions& opt) {
+  const SignedEncoding enc = signed_encoding(arch.mapping.signed_weights);
+  std::vector<double> g(prog.hosts.size(), -1.0);
+  for (size_t hi = 0; hi < prog.hosts.size(); ++hi) {
+    const int li = prog.hosts[hi].layer;
+    const Layer& layer = net.layers[size_t(li)];
+    const LayerMapping& lm = map.layers[size_t(li)];
+    if (lm.xbars.empty()) continue;
+    const TileClassParams& tc = arch.tile_classes[size_t(lm.tile_class)];
+    const WeightSlicing ws{layer.weight_bits, tc.crossbar.bits_per_cell, enc};
+    const device::Device& dev = arch.device_of(lm.tile_class);
+    const Window w = window_of(layer);
+    double sum = 0, cells = 0;
+    for (int r = 0; r < lm.replication; ++r)
+      for (size_t xi = 0; xi < lm.xbars.size(); ++xi) {
+        const CrossbarArray a = programmed_array(q.at(li), w, lm, xi, r, li, tc, ws, dev, opt);
+        sum += a.read_sum;
+        cells += double(a.rows) * a.cols;
+      }
+    if (cells > 0) g[hi] = sum * digit_unit_us(dev, ws) / cells;
+  }
+  return g;
+}
 
 Datapath::Datapath(const Network& net, const ArchConfig& arch, const Mapping& map, const Program& prog,
                    const QuantizedNet& q, const DatapathOptions& opt)
@@ -48,18 +89,12 @@ Datapath::Datapath(const Network& net, const ArchConfig& arch, const Mapping& ma
     h.inputs = {h.layer->activation_bits, tc.dac.bits};
     h.adc_range = tc.adc.range;
     const device::Device& dev = arch.device_of(h.map->tile_class);
-    h.g_unit_us = dev.g_max() / double(h.weights.top_digit());
+    h.g_unit_us = digit_unit_us(dev, h.weights);
     h.arrays.resize(size_t(h.map->replication));
     double reference = 0, now = 0;
     for (int r = 0; r < h.map->replication; ++r) {
       for (size_t xi = 0; xi < h.map->xbars.size(); ++xi) {
-        CrossbarArray a = build_array(h.q, h.window, h.map->tiling, h.map->xbars[xi], h.weights, tc.dac.bits, tc.adc.bits,
-                                      tc.crossbar.parallel_rows);
-        const uint64_t id = array_stream(li, r, int(xi));
-        device::Rng rng = device::Rng::stream(opt.seed, id);
-        device::Rng ref_rng = device::Rng::stream(opt.seed, id | kReferenceStreamBit);
-        program_array(a, dev, tc.crossbar.bits_per_cell, opt.t_inference, rng,
-                      opt.drift_compensation ? &ref_rng : nullptr);
+        CrossbarArray a = programmed_array(h.q, h.window, *h.map, xi, r, li, tc, h.weights, dev, opt);
         if (h.adc_range.mode == "clip")
           a.adcs.assign(size_t(a.cols), a.adc.with_range(int64_t(std::ceil(h.adc_range.clip_ratio * double(a.adc.full_scale)))));
         reference += a.reference_sum;

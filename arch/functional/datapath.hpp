@@ -38,6 +38,14 @@ struct DatapathOptions {
   bool drift_compensation = false;
 };
 
+// Per host: the mean conductance its cells read at opt.t_inference (uS),
+// over every used cell of every array and replica, programmed exactly as a
+// Datapath with these weights and options programs them; -1 for a host
+// without arrays. Needs no input scales and runs nothing: it prices the cell
+// reads of a run that does not compute values (`estimate --weights`).
+std::vector<double> programmed_conductances_us(const Network& net, const ArchConfig& arch, const Mapping& map,
+                                               const Program& prog, const QuantizedNet& q, const DatapathOptions& opt);
+
 class Datapath : public sc::FunctionalHooks {
  public:
   // Programs every array. `q` must be calibrated (every weight layer has an input scale).

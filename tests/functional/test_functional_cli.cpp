@@ -142,9 +142,11 @@ TEST(FunctionalCli, SeedsAndNoisyDevices) {
   EXPECT_EQ(fa["seed"], 5);
 }
 
-TEST(FunctionalCli, WeightExportAndInputImage) {
-  // mlp with 4-bit uniform codes, a bias, a given input scale for fc2, and a float image.
-  std::string dir = tmp("export");
+namespace {
+// A weight export of mlp:hidden=8,wbits=4: 4-bit uniform codes, a bias, and
+// an input scale for fc2 (fc1's is calibrated on the image).
+std::string write_mlp_export(const std::string& name) {
+  std::string dir = tmp(name);
   fs::create_directories(dir);
   io::WeightsManifest m;
   m.dir = dir;
@@ -160,6 +162,13 @@ TEST(FunctionalCli, WeightExportAndInputImage) {
   fc2.input_scale = 0.05;
   m.layers = {fc1, fc2};
   io::write_weights_manifest(m);
+  return dir;
+}
+}  // namespace
+
+TEST(FunctionalCli, WeightExportAndInputImage) {
+  // mlp with 4-bit uniform codes, a bias, a given input scale for fc2, and a float image.
+  const std::string dir = write_mlp_export("export");
   std::vector<float> img(784);
   for (size_t i = 0; i < img.size(); ++i) img[i] = float(i % 28) / 28.0f;
   std::string input = tmp("img.npy");
@@ -175,6 +184,43 @@ TEST(FunctionalCli, WeightExportAndInputImage) {
   EXPECT_EQ(f["layers"][1]["input_scale"], 0.05);
   EXPECT_DOUBLE_EQ(f["layers"][0]["input_scale"].get<double>(), double(27.0f / 28.0f) / 255.0);  // calibrated: max / 255
   EXPECT_EQ(f["comparison"]["exact"], true);
+}
+
+// The analytical estimate with a weight export prices the cell reads at the
+// same programmed conductance as the functional simulation with it.
+TEST(FunctionalCli, EstimateWithWeightsPricesTheProgrammedCells) {
+  const std::string dir = write_mlp_export("export_e");
+  const std::string net = " --net mlp:hidden=8,wbits=4 --arch neurosim-rram22 --weights " + dir;
+  const std::string e = tmp("ew.json"), e0 = tmp("e0.json"), s = tmp("sw.json");
+  ASSERT_EQ(run("estimate -q" + net + " -o " + e).code, 0);
+  ASSERT_EQ(run("estimate -q --net mlp:hidden=8,wbits=4 --arch neurosim-rram22 -o " + e0).code, 0);
+  Result r = run("simulate -q --functional" + net + " -o " + s);
+  ASSERT_EQ(r.code, 0) << r.out;
+  json je = read_json(e), j0 = read_json(e0), js = read_json(s);
+  const double g_mean = 0.5 * (10.0 + 10.0 / 17);
+  ASSERT_EQ(je["layers"].size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    const double g = je["layers"][i]["cell_conductance_us"].get<double>();
+    EXPECT_EQ(g, js["layers"][i]["cell_conductance_us"].get<double>()) << i;
+    EXPECT_FALSE(j0["layers"][i].contains("cell_conductance_us"));
+    const double with = je["layers"][i]["energy_by_component_pj"]["crossbar"].get<double>();
+    const double without = j0["layers"][i]["energy_by_component_pj"]["crossbar"].get<double>();
+    if (g < g_mean) EXPECT_LT(with, without) << i;
+    else EXPECT_GT(with, without) << i;
+    EXPECT_EQ(je["layers"][i]["energy_by_component_pj"]["adc"], j0["layers"][i]["energy_by_component_pj"]["adc"]);
+  }
+  EXPECT_EQ(je["totals"]["cycles"], j0["totals"]["cycles"]);
+  // Another draw or read time changes nothing for ideal devices; options without weights, or bad weights, are input errors.
+  ASSERT_EQ(run("estimate -q" + net + " --seed 7 --t-inference 100 -o " + e0).code, 0);
+  EXPECT_EQ(read_json(e0)["layers"], je["layers"]);
+  for (const std::string bad : {std::string(" --net mlp --arch neurosim-rram22 --seed 3"),
+                                " --net mlp --arch neurosim-rram22 --weights " + tmp("no_such_export"),
+                                net + " --t-inference 0"}) {
+    fs::remove(e0);
+    Result b = run("estimate -q" + bad + " -o " + e0);
+    EXPECT_EQ(b.code, 2) << bad << "\n" << b.out;
+    EXPECT_FALSE(fs::exists(e0)) << bad;
+  }
 }
 
 TEST(FunctionalCli, BadInputExitsTwoAndWritesNothing) {
