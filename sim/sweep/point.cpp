@@ -103,6 +103,7 @@ std::vector<std::string> Point::command(const SweepSpec& spec, const std::string
     }
     a.insert(a.end(), {"--threads", "1"});
   }
+  if (mode == Mode::Estimate && !spec.weights.empty()) a.insert(a.end(), {"--weights", spec_relative(spec, spec.weights)});
   if (spec.stream_images(mode) > 1) a.insert(a.end(), {"--stream", std::to_string(spec.stream)});
   a.insert(a.end(), {"-o", report_path});
   if (mode != Mode::Evaluate) a.push_back("-q");
@@ -192,6 +193,8 @@ std::vector<Point> resolve_points(const SweepSpec& spec) {
     if (p.mode == Mode::Evaluate) {
       for (const auto& s : p.command(spec, "")) key += s + "\n";
     }
+    // Estimates priced with known weights are another measurement.
+    if (p.mode == Mode::Estimate && !spec.weights.empty()) key += "weights " + spec_relative(spec, spec.weights) + "\n";
     // A stream of images is another measurement (one image adds nothing: earlier keys hold).
     if (spec.stream_images(p.mode) > 1) key += "stream " + std::to_string(spec.stream) + "\n";
     key += "[network]\n" + net_text[p.net] + "\n[arch]\n" + arch_text + "\n";

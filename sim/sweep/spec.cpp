@@ -139,7 +139,8 @@ static SweepSpec read_spec(const io::Section& root, const std::string& path) {
                                              "or skip (record it as skipped with the reason)", "error", {"error", "skip"}) == "skip";
   spec.stream = s.integer("stream", "simulate, compare: images simulated back to back; 2 or more measure the interval "
                                     "between outputs (throughput_fps)", 1, 1, kMaxStreamImages);
-  spec.weights = s.string("weights", "evaluate: the weight export directory (relative to the spec)", "");
+  spec.weights = s.string("weights", "evaluate: the weight export directory (relative to the spec); estimate (optional): "
+                                     "cell reads priced at the conductance the arrays programmed with it read; simulate and compare points do not use it", "");
   spec.dataset = s.string("dataset", "evaluate: the data set (fashion-mnist, cifar10, idx)", "");
   spec.images = s.integer("images", "evaluate: the first N test images (0: all)", 0, 0, 100000000);
   spec.device_runs = s.integer("device_runs", "evaluate: Monte-Carlo device draws", 3, 1, 100000);

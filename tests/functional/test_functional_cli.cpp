@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../support/run_tessera.hpp"
+#include "../support/weight_export.hpp"
 #include "workloads/datasets/idx.hpp"
 #include "workloads/io/npy.hpp"
 #include "workloads/io/weights_manifest.hpp"
@@ -142,33 +143,10 @@ TEST(FunctionalCli, SeedsAndNoisyDevices) {
   EXPECT_EQ(fa["seed"], 5);
 }
 
-namespace {
-// A weight export of mlp:hidden=8,wbits=4: 4-bit uniform codes, a bias, and
-// an input scale for fc2 (fc1's is calibrated on the image).
-std::string write_mlp_export(const std::string& name) {
-  std::string dir = tmp(name);
-  fs::create_directories(dir);
-  io::WeightsManifest m;
-  m.dir = dir;
-  m.network = "mlp:hidden=8,wbits=4";
-  std::vector<int8_t> q1(8 * 784), q2(10 * 8);
-  for (size_t i = 0; i < q1.size(); ++i) q1[i] = int8_t(int(i * 5 % 15) - 7);
-  for (size_t i = 0; i < q2.size(); ++i) q2[i] = int8_t(int(i * 3 % 15) - 7);
-  io::write_npy(dir + "/fc1.npy", io::NpyArray::of_int8(q1, {8, 784}));
-  io::write_npy(dir + "/fc2.npy", io::NpyArray::of_int8(q2, {10, 8}));
-  io::write_npy(dir + "/fc2b.npy", io::NpyArray::of_floats(std::vector<float>(10, 0.5f), {10}));
-  io::LayerWeights fc1{"fc1", "fc1.npy", "", {8, 784}, 4, io::Quantization::Uniform, {0.01}};
-  io::LayerWeights fc2{"fc2", "fc2.npy", "fc2b.npy", {10, 8}, 4, io::Quantization::Uniform, {0.02}};
-  fc2.input_scale = 0.05;
-  m.layers = {fc1, fc2};
-  io::write_weights_manifest(m);
-  return dir;
-}
-}  // namespace
 
 TEST(FunctionalCli, WeightExportAndInputImage) {
   // mlp with 4-bit uniform codes, a bias, a given input scale for fc2, and a float image.
-  const std::string dir = write_mlp_export("export");
+  const std::string dir = tessera::testing::write_mlp_export(tmp("export"));
   std::vector<float> img(784);
   for (size_t i = 0; i < img.size(); ++i) img[i] = float(i % 28) / 28.0f;
   std::string input = tmp("img.npy");
@@ -189,7 +167,7 @@ TEST(FunctionalCli, WeightExportAndInputImage) {
 // The analytical estimate with a weight export prices the cell reads at the
 // same programmed conductance as the functional simulation with it.
 TEST(FunctionalCli, EstimateWithWeightsPricesTheProgrammedCells) {
-  const std::string dir = write_mlp_export("export_e");
+  const std::string dir = tessera::testing::write_mlp_export(tmp("export_e"));
   const std::string net = " --net mlp:hidden=8,wbits=4 --arch neurosim-rram22 --weights " + dir;
   const std::string e = tmp("ew.json"), e0 = tmp("e0.json"), s = tmp("sw.json");
   ASSERT_EQ(run("estimate -q" + net + " -o " + e).code, 0);

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "../support/run_tessera.hpp"
+#include "../support/weight_export.hpp"
 #include "workloads/base/results_store.hpp"
 
 namespace fs = std::filesystem;
@@ -331,4 +332,29 @@ TEST(SweepCli, ShippedSpecsResolve) {
     EXPECT_FALSE(fs::exists(tmp("shipped")));
   }
   EXPECT_GE(specs, 4);
+}
+
+// Estimate points with a weight export price the cells from it: the same
+// points without weights record other crossbar energies and other keys.
+TEST(SweepCli, EstimatePointsWithWeights) {
+  const std::string dir = tessera::testing::write_mlp_export(tmp("sweep_export"));
+  const std::string body = "net = \"mlp:hidden=8,wbits=4\"\narch = \"neurosim-rram22\"\n"
+                           "[[axis]]\nkey = \"tile_class.0.crossbar.parallel_rows\"\nvalues = [32, 128]\n";
+  const std::string with = write_spec("with.toml", "[sweep]\nweights = \"" + dir + "\"\n" + body);
+  const std::string without = write_spec("without.toml", "[sweep]\n" + body);
+  for (const char* d : {"sw_with", "sw_without"}) fs::remove_all(tmp(d));
+  ASSERT_EQ(run("sweep " + with + " -o " + tmp("sw_with") + " -q").code, 0);
+  ASSERT_EQ(run("sweep " + without + " -o " + tmp("sw_without") + " -q").code, 0);
+  auto a = base::ResultsStore(base::ResultsStore::path_in(tmp("sw_with")), false).rows({"done"});
+  auto b = base::ResultsStore(base::ResultsStore::path_in(tmp("sw_without")), false).rows({"done"});
+  ASSERT_EQ(a.size(), 2u);
+  ASSERT_EQ(b.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_NE(std::get<std::string>(a[i]["hash"]), std::get<std::string>(b[i]["hash"]));
+    EXPECT_NE(std::get<double>(a[i]["energy_crossbar_pj"]), std::get<double>(b[i]["energy_crossbar_pj"]));
+    EXPECT_EQ(std::get<double>(a[i]["energy_adc_pj"]), std::get<double>(b[i]["energy_adc_pj"]));
+    // The report the point wrote carries the programmed conductance.
+    auto rep = nlohmann::json::parse(std::get<std::string>(a[i]["report"]));
+    EXPECT_TRUE(rep["layers"][0].contains("cell_conductance_us"));
+  }
 }
