@@ -85,14 +85,6 @@ int cmd_export_net(const Args& args) {
   return 0;
 }
 
-namespace {
-// Replaces this process by the sibling executable that runs `command`.
-[[noreturn]] void exec_command(const char* executable, const char* command, const Args& args) {
-  std::vector<std::string> argv{command};
-  argv.insert(argv.end(), args.begin(), args.end());
-  exec_sibling(executable, argv);
-}
-}  // namespace
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> c = {

@@ -32,14 +32,6 @@
 namespace tessera::cli {
 
 namespace {
-// The candidates' commands run the main tessera binary, which sits next to
-// this executable (tessera-search).
-std::string tessera_binary() {
-  return (std::filesystem::read_symlink("/proc/self/exe").parent_path() / "tessera").string();
-}
-}  // namespace
-
-namespace {
 
 namespace fs = std::filesystem;
 using namespace tessera::search;
@@ -145,7 +137,7 @@ int search_export(const Args& args) {
   fs::create_directories(out, ec);
   if (ec) throw InputError({"command line", 0, 0}, "--output", "cannot create directory '" + out + "'");
   const std::string arch = resolve_arch(f.space.arch);
-  const std::string self = tessera_binary();
+  const std::string self = sibling_path("tessera");  // the candidates' commands run the main binary
   ChildEvaluator layout(self, arch, f.plan, f.goals, dir, 1);
   int n = 0;
   for (size_t i : chosen) {
@@ -240,9 +232,7 @@ int run_search_command(const Args& args) {
   if (!parse(args, desc, vm, "tessera search SPACE.toml -o DIR [-j N] [--evaluations N] [--mpi]", &pos)) return 0;
   if (vm.count("mpi") && !stage_runner_override().run) {
     // MPI lives in tessera-mpi, as for sweeps; the MPI environment survives the exec.
-    std::vector<std::string> a{"search"};
-    a.insert(a.end(), args.begin(), args.end());
-    exec_sibling("tessera-mpi", a);
+    exec_command("tessera-mpi", "search", args);
   }
   // On MPI ranks, as many candidates at once as there are workers unless -j says otherwise.
   if (stage_runner_override().run && vm["jobs"].defaulted()) jobs = stage_runner_override().slots;
@@ -268,7 +258,7 @@ int run_search_command(const Args& args) {
   }
 
   SearchStore store(dir);
-  const std::string self = tessera_binary();
+  const std::string self = sibling_path("tessera");  // the candidates' commands run the main binary
   ChildEvaluator evaluator(self, resolve_arch(f.space.arch), f.plan, f.goals, dir, jobs);
   auto write_views = [&](const std::vector<Evaluation>& all) {
     write_file_atomic(dir + "/pareto.csv", leaderboard(all, f.goals, true));

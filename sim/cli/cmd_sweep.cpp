@@ -122,12 +122,6 @@ int sweep_describe(const Args& args) {
   return 0;
 }
 
-std::string self_sibling(const char* name) {
-  std::error_code ec;
-  fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  return ((ec ? fs::path(".") : self.parent_path()) / name).string();
-}
-
 int sweep_run(const Args& args) {
   po::options_description desc("sweep options");
   std::string spec_path, out, shard = "0/1", binary;
@@ -151,13 +145,11 @@ int sweep_run(const Args& args) {
   if (vm.count("mpi") && !sweep::executor_override()) {
     // MPI lives in its own executable, like libtorch: its start-up stays out
     // of every other command. The MPI environment survives the exec.
-    std::vector<std::string> a{"sweep"};
-    a.insert(a.end(), args.begin(), args.end());
-    exec_sibling("tessera-mpi", a);
+    exec_command("tessera-mpi", "sweep", args);
   }
   if (!binary.empty() && !fs::exists(binary)) throw InputError({"command line", 0, 0}, "--binary", "no such file: " + binary);
-  opt.binary = binary.empty() ? self_sibling("tessera") : binary;
-  if (binary.empty()) opt.sim_binary = self_sibling("tessera-sim");
+  opt.binary = binary.empty() ? sibling_path("tessera") : binary;
+  if (binary.empty()) opt.sim_binary = sibling_path("tessera-sim");
   opt.out_dir = out;
   opt.retry_failed = vm.count("retry-failed") > 0;
   opt.progress = !vm.count("quiet");

@@ -53,11 +53,21 @@ int dispatch(const std::vector<Command>& table, int argc, char** argv) {
   return kExitInputError;
 }
 
-void exec_sibling(const char* name, const std::vector<std::string>& args) {
+std::string sibling_path(const char* name) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  fs::path exe = (ec ? fs::path(".") : self.parent_path()) / name;
+  return ((ec ? fs::path(".") : self.parent_path()) / name).string();
+}
+
+void exec_command(const char* executable, const char* command, const Args& args) {
+  std::vector<std::string> argv{command};
+  argv.insert(argv.end(), args.begin(), args.end());
+  exec_sibling(executable, argv);
+}
+
+void exec_sibling(const char* name, const std::vector<std::string>& args) {
+  const std::string exe = sibling_path(name);
   std::vector<char*> argv;
   argv.push_back(const_cast<char*>(name));
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -67,7 +77,7 @@ void exec_sibling(const char* name, const std::vector<std::string>& args) {
   const std::string how = n == "tessera-nas"   ? "it is built with the libtorch plugin (TESSERA_WITH_TORCH=ON)"
                           : n == "tessera-mpi" ? "it is built with MPI (TESSERA_WITH_MPI=ON)"
                                                : "it is built with tessera, next to it";
-  throw InputError({exe.string(), 0, 0}, "", "cannot run " + n + " (" + std::strerror(errno) + "): " + how);
+  throw InputError({exe, 0, 0}, "", "cannot run " + n + " (" + std::strerror(errno) + "): " + how);
 }
 
 }  // namespace tessera::cli

@@ -11,9 +11,15 @@ namespace tessera::cli {
 
 int dispatch(const std::vector<Command>& table, int argc, char** argv);
 
-// Replaces this process by the sibling executable `name` (found next to
-// /proc/self/exe) with argv[0] = name and the given arguments. Returns only on
-// failure, as an InputError naming the missing executable.
+// The executable `name` next to this one (/proc/self/exe's directory).
+std::string sibling_path(const char* name);
+
+// Replaces this process by the sibling executable `name` with argv[0] = name
+// and the given arguments. Returns only on failure, as an InputError naming
+// the missing executable.
 [[noreturn]] void exec_sibling(const char* name, const std::vector<std::string>& args);
+// The same with argv[1] = `command` followed by `args`: the command runs in
+// the sibling executable that holds it (tessera-sim, tessera-nas, ...).
+[[noreturn]] void exec_command(const char* executable, const char* command, const Args& args);
 
 }  // namespace tessera::cli
